@@ -1,0 +1,60 @@
+# The README's two commands: `make run` and `make test`. Both set everything up on a fresh clone.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+UV     := $(BIN)/uv
+STAMP  := $(VENV)/.installed
+# The CPU build of torch comes from a local wheel folder (PIP_FIND_LINKS) or the PyTorch CPU index;
+# without one of them an install would pull a multi-GB CUDA build.
+FIND_LINKS := $(foreach d,$(PIP_FIND_LINKS),--find-links $(d))
+PYTEST_ARGS ?=
+
+.PHONY: install run test test-fast ingest serve prepare lock bench eval browser clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(UV): | $(BIN)/python
+	$(BIN)/python -m pip install --quiet uv==0.13.8
+
+# Re-installs only when the lock or the project metadata changed.
+$(STAMP): requirements.lock pyproject.toml | $(UV)
+	$(UV) pip install --python $(BIN)/python $(FIND_LINKS) -r requirements.lock
+	$(UV) pip install --python $(BIN)/python --no-deps -e .
+	@touch $@
+
+install: $(STAMP)
+
+# Re-resolve the lock after changing dependencies in pyproject.toml.
+lock: | $(UV)
+	$(UV) pip compile pyproject.toml --extra dev $(FIND_LINKS) --python-version 3.11 -o requirements.lock
+
+prepare: install
+	$(BIN)/tutor prepare
+
+ingest: install
+	$(BIN)/tutor ingest
+
+run: prepare ingest
+	$(BIN)/tutor serve
+
+serve: install
+	$(BIN)/tutor serve
+
+browser:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium; }
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-fast: install
+	$(BIN)/python -m pytest -m "not real" $(PYTEST_ARGS)
+
+eval: prepare ingest
+	$(BIN)/tutor eval --json artifacts/eval.json --html artifacts/eval.html
+
+bench: install
+	$(BIN)/python benchmarks/ingest_throughput.py
+
+clean:
+	rm -rf $(VENV) .tutor artifacts .pytest_cache

