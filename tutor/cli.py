@@ -122,6 +122,102 @@ def cmd_prepare(args, settings: Settings) -> int:
     return 0
 
 
+def _load_history(path: str | None) -> list[dict]:
+    if not path:
+        return []
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    if not isinstance(data, list) or not all(
+        isinstance(t, dict) and t.get("role") in ("user", "assistant") and isinstance(t.get("content"), str)
+        for t in data
+    ):
+        raise ValueError('history must be a JSON list of {"role": "user"|"assistant", "content": "..."}')
+    return data
+
+
+def cmd_ask(args, settings: Settings) -> int:
+    from tutor.engine import Tutor
+    from tutor.guard import QuestionError, error_message
+    from tutor.language import detect_language
+    from tutor.results import AskOptions, TutorError, TutorResult
+
+    try:
+        history = _load_history(args.history)
+    except (OSError, ValueError) as exc:
+        _err(f"--history {args.history}: {exc}")
+        return EXIT_BAD_INPUT
+    if args.provider:
+        settings = settings.model_copy(update={"llm": settings.llm.model_copy(update={"provider": args.provider})})
+    options = AskOptions(language=args.language, technique=args.technique)
+    result = None
+    try:
+        tutor = Tutor(settings)
+        for event in tutor.stream(args.question, history, options):
+            if isinstance(event, str) and not args.json:
+                print(event, end="", flush=True)
+            elif isinstance(event, TutorResult):
+                result = event
+    except QuestionError as exc:
+        _err(error_message(exc, detect_language(args.question or ""), n=len(args.question or "")))
+        return EXIT_BAD_INPUT
+    except TutorError as exc:
+        _err(exc.message(detect_language(args.question or "")))
+        return EXIT_BAD_INPUT
+    if args.json:
+        print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+        return 0
+    if result.refused or not result.timings.first_token_ms:
+        print(result.answer, end="")
+    print("\n")
+    if result.citations:
+        print("Sources :" if result.language == "fr" else "Sources:")
+        for c in result.citations:
+            print(f"  [{c.n}] {c.lesson_title} — {c.section}")
+    t = result.timings
+    first = f"{t.first_token_ms / 1000:.1f} s" if t.first_token_ms else "-"
+    print(f"({result.provider}/{result.model}; first token {first}, total {t.total_ms / 1000:.1f} s"
+          f"{', declined: ' + result.refusal_reason if result.refused else ''})")
+    return 0
+
+
+def cmd_eval(args, settings: Settings) -> int:
+    from tutor.engine import Tutor
+    from tutor.evaluation.dataset import DatasetError, load_dataset
+    from tutor.evaluation.report import html_report, text_report
+    from tutor.evaluation.runner import EVALS_DIR, evaluate, load_json
+    from tutor.results import TutorError
+
+    try:
+        cases = load_dataset(Path(args.dataset))
+    except DatasetError as exc:
+        _err(str(exc))
+        return EXIT_BAD_INPUT
+    if args.provider:
+        settings = settings.model_copy(update={"llm": settings.llm.model_copy(update={"provider": args.provider})})
+    thresholds = load_json(Path(args.thresholds)) or {}
+    baseline = load_json(Path(args.baseline)) if args.baseline else None
+    try:
+        tutor = Tutor(settings)
+        tutor.warm_up()
+    except TutorError as exc:
+        _err(exc.message("en"))
+        return EXIT_BAD_INPUT
+
+    def progress(i: int, n: int, row: dict) -> None:
+        mark = "ok  " if row["passed"] else "FAIL"
+        print(f"[{i:>3}/{n}] {mark} {row['id']:<10} {(row['total_ms'] or 0) / 1000:5.1f} s", file=sys.stderr)
+
+    run = evaluate(tutor, cases, thresholds, baseline, progress=progress)
+    print(text_report(run))
+    for target, content in ((args.json, lambda: json.dumps(run.as_dict(), ensure_ascii=False, indent=2)),
+                            (args.html, lambda: html_report(run))):
+        if target:
+            Path(target).parent.mkdir(parents=True, exist_ok=True)
+            Path(target).write_text(content(), encoding="utf-8")
+    if args.update_baseline and not run.failures:
+        Path(args.baseline).write_text(json.dumps({"meta": run.meta, "summary": run.summary}, indent=2) + "\n")
+    return 1 if run.failures else 0
+
+
 def cmd_settings(args, settings: Settings) -> int:
     for env, default, description in describe_settings():
         print(f"{env:38} {default!s:22} {description}")
@@ -145,6 +241,28 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("prepare", help="assemble and verify the offline model files")
     p.set_defaults(func=cmd_prepare)
+
+    p = sub.add_parser("ask", help="ask the tutor a question; streams the answer and lists its sources")
+    p.add_argument("question")
+    p.add_argument("--history", metavar="FILE", help='earlier turns: a JSON list of {"role", "content"}')
+    p.add_argument("--json", action="store_true", help="print the structured result as one JSON object")
+    p.add_argument("--language", choices=["auto", "fr", "en"], default="auto")
+    p.add_argument("--technique", default="answer", help="prompt technique (see prompts/)")
+    p.add_argument("--provider", choices=["local", "bedrock", "openai", "ollama", "fake"],
+                   help="override TUTOR_LLM__PROVIDER")
+    p.set_defaults(func=cmd_ask)
+
+    from tutor.evaluation.runner import EVALS_DIR
+
+    p = sub.add_parser("eval", help="run the golden set through the engine; exit 1 when a threshold is missed")
+    p.add_argument("--dataset", default=str(EVALS_DIR / "golden.jsonl"))
+    p.add_argument("--provider", choices=["local", "bedrock", "openai", "ollama", "fake"])
+    p.add_argument("--json", metavar="FILE", help="write every case and metric as JSON")
+    p.add_argument("--html", metavar="FILE", help="write a one-page HTML report")
+    p.add_argument("--thresholds", default=str(EVALS_DIR / "thresholds.json"))
+    p.add_argument("--baseline", default=str(EVALS_DIR / "baseline.json"))
+    p.add_argument("--update-baseline", action="store_true", help="store this run as the baseline if it passes")
+    p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("settings", help="list every setting, its default and what it does")
     p.set_defaults(func=cmd_settings)

@@ -79,8 +79,11 @@ def make_cached_embeddings(settings: Settings) -> CachedEmbeddings:
     )
 
 
-def make_chat_model(settings: Settings) -> BaseChatModel:
-    """The chat model named by settings. Raises ProviderConfigError when a required setting is missing."""
+def make_chat_model(settings: Settings, **overrides) -> BaseChatModel:
+    """The chat model named by settings. Raises ProviderConfigError when a required setting is missing.
+
+    `overrides` reach the provider's constructor (e.g. `client=` a boto3 client for bedrock).
+    """
     cfg: LLMSettings = settings.llm
     match cfg.provider:
         case "local":
@@ -98,7 +101,7 @@ def make_chat_model(settings: Settings) -> BaseChatModel:
             kwargs = {"region_name": cfg.region} if cfg.region else {}
             return init_chat_model(
                 cfg.model, model_provider="bedrock_converse",
-                temperature=cfg.temperature, max_tokens=cfg.max_tokens, **kwargs,
+                temperature=cfg.temperature, max_tokens=cfg.max_tokens, **kwargs | overrides,
             )
         case "openai":
             if not cfg.model or not cfg.base_url:
