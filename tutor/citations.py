@@ -14,6 +14,7 @@ from typing import Callable, Sequence
 
 from tutor.retrieval import analyze
 
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _MARKER = re.compile(r"\s*\[(\d{1,2}(?:\s*[,;]\s*\d{1,2})*)\]")
 _SEGMENTS = re.compile(r"(\n+|(?<=[.!?…])\s+)")
 MIN_OVERLAP = 0.5  # share of a sentence's content words found in the extract
@@ -66,6 +67,7 @@ def check_citations(
     `min_similarity`.
     """
     extract_words = [set(analyze(text)) for text in extracts]
+    extract_numbers = [set(_NUMBER.findall(text)) for text in extracts]
     parts = _SEGMENTS.split(answer)
     out: list[str] = []
     used: list[int] = []
@@ -78,10 +80,13 @@ def check_citations(
         cited = [int(n) for group in _MARKER.findall(part) for n in re.split(r"[,;]", group)]
         bare = _MARKER.sub("", part).rstrip()
         words = set(analyze(bare))
+        numbers = set(_NUMBER.findall(bare))
         scores = [_overlap(words, ew) for ew in extract_words]
 
         def supports(n: int) -> bool:
             if not 1 <= n <= len(extracts):
+                return False
+            if not numbers <= extract_numbers[n - 1]:  # a number the extract lacks is an invented fact
                 return False
             if scores[n - 1] >= MIN_OVERLAP:
                 return True
@@ -90,7 +95,8 @@ def check_citations(
         kept = [n for n in dict.fromkeys(cited) if supports(n)]
         dropped += [n for n in cited if n not in kept]
         attributed = None
-        judged = len(words) >= MIN_WORDS
+        # Rhetorical questions and short list headers ("Les quatre parties sont :") claim nothing.
+        judged = len(words) >= MIN_WORDS and not bare.endswith("?")
         if not kept and judged and extracts:
             best = max(range(len(extracts)), key=lambda j: scores[j]) + 1
             if supports(best):
@@ -113,5 +119,5 @@ def _with_markers(sentence: str, marks: list[int]) -> str:
     tag = "".join(f"[{n}]" for n in marks)
     match = re.search(r"[.!?…:;]+$", sentence)
     if match:
-        return f"{sentence[:match.start()]} {tag}{match.group()}"
+        return f"{sentence[:match.start()].rstrip()} {tag}{match.group()}"
     return f"{sentence} {tag}"

@@ -218,6 +218,29 @@ def cmd_eval(args, settings: Settings) -> int:
     return 1 if run.failures else 0
 
 
+def cmd_serve(args, settings: Settings) -> int:
+    """Run the Chainlit chat (tutor/app.py) on the configured host and port."""
+    import os
+
+    from tutor.index import IndexStore
+
+    if IndexStore(settings.index_dir).current_name() is None:
+        _err(f"no index in {settings.index_dir}: run `tutor ingest` first")
+        return EXIT_BAD_INPUT
+    here = Path(__file__).resolve().parent
+    env = dict(os.environ, CHAINLIT_APP_ROOT=str(here / "ui"),
+               TUTOR_DATA_DIR=str(settings.data_dir.resolve()), TUTOR_CACHE_DIR=str(settings.cache_dir.resolve()),
+               TUTOR_KNOWLEDGE__DIR=str(settings.knowledge.dir.resolve()),
+               TUTOR_SERVER__PORT=str(args.port or settings.server.port))
+    host, port = args.host or settings.server.host, args.port or settings.server.port
+    print(f"Serving the tutor on http://{'localhost' if host in ('127.0.0.1', '0.0.0.0') else host}:{port} "
+          f"(LLM: {settings.llm.provider}). Ctrl+C to stop.", flush=True)
+    command = [sys.executable, "-m", "chainlit", "run", str(here / "app.py"), "--headless",
+               "--host", host, "--port", str(port)]
+    os.execvpe(command[0], command, env)
+    return 0  # not reached
+
+
 def cmd_settings(args, settings: Settings) -> int:
     for env, default, description in describe_settings():
         print(f"{env:38} {default!s:22} {description}")
@@ -263,6 +286,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--baseline", default=str(EVALS_DIR / "baseline.json"))
     p.add_argument("--update-baseline", action="store_true", help="store this run as the baseline if it passes")
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("serve", help="serve the chat in the browser (Chainlit)")
+    p.add_argument("--host")
+    p.add_argument("--port", type=int)
+    p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("settings", help="list every setting, its default and what it does")
     p.set_defaults(func=cmd_settings)

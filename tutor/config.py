@@ -86,6 +86,11 @@ class ServerSettings(BaseModel):
 
     host: str = Field("127.0.0.1", description="Interface the chat listens on.")
     port: int = Field(8000, description="Port of the chat.")
+    allowed_origins: list[str] = Field(
+        default_factory=list,
+        description="Exact origins allowed to call the chat (CORS), e.g. [\"https://tutor.example.org\"]; "
+        "default: this host and port only.",
+    )
 
 
 class Settings(BaseSettings):

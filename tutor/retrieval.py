@@ -49,6 +49,36 @@ def analyze(text: str) -> list[str]:
     return [strip_accents(stem) for stem in _stemmer().stemWords(words)]
 
 
+# English questions meet French lessons: BM25 gets the French words of the domain's English terms.
+# (Dense retrieval is multilingual already; this gives keyword search a chance too.)
+EN_FR_TERMS = {
+    "foundation model": "modèle de base", "foundation models": "modèles de base", "fm": "modèle de base",
+    "large language model": "grand modèle de langage", "language model": "modèle de langage",
+    "machine learning": "apprentissage automatique machine learning", "traditional": "traditionnel",
+    "labeled": "étiquetées", "labelled": "étiquetées", "data": "données", "input": "données d'entrée",
+    "output": "sortie format", "context": "contexte", "instruction": "instructions", "instructions": "instructions",
+    "prompt engineering": "ingénierie de prompt", "inference": "inférence", "answer": "réponse",
+    "response": "réponse", "example": "exemple", "examples": "exemples", "image": "image", "images": "images",
+    "generate": "générer génération", "generates": "générer génération", "generation": "génération",
+    "text": "texte", "tool": "outil", "tools": "outils", "task": "tâche", "tasks": "tâches",
+    "trained": "formés entraînés", "training": "entraînement", "words": "mots", "word": "mot",
+    "parts": "parties", "part": "partie", "improve": "améliorer", "improving": "améliorer",
+    "replace": "remplacent remplacer", "complement": "complètent", "summarize": "résumer synthèse",
+    "summary": "synthèse", "resources": "ressources", "clarify": "clarifier", "adjust": "ajuster",
+    "retry": "réessayer", "key points": "points clés", "revolutionary": "révolutionnaire",
+    "versatile": "polyvalence polyvalent", "specific": "spécifique", "music": "musique", "video": "vidéo",
+    "question": "question", "natural language": "langage naturel", "human": "humain", "demo": "démonstration",
+}
+_EN_TERMS_RE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, EN_FR_TERMS), key=len, reverse=True)) + r")\b",
+                          re.IGNORECASE)
+
+
+def analyze_query(text: str) -> list[str]:
+    """`analyze`, plus the French words of English domain terms found in the question."""
+    extra = " ".join(EN_FR_TERMS[m.group(1).lower()] for m in _EN_TERMS_RE.finditer(text))
+    return analyze(f"{text} {extra}" if extra else text)
+
+
 @dataclass
 class Hit:
     """One retrieved chunk with its fused score and each retriever's score and rank (1-based, 0 = absent)."""
@@ -82,7 +112,7 @@ class _Bm25:
         self.size = len(chunks)
 
     def search(self, query: str, k: int) -> list[tuple[int, float]]:
-        tokens = analyze(query)
+        tokens = analyze_query(query)
         if not tokens or self.size == 0:
             return []
         docs, scores = self.retriever.retrieve([tokens], k=min(k, self.size), show_progress=False)

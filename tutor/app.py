@@ -1,0 +1,171 @@
+"""Chainlit handlers: translate chat events into engine calls and render the engine's results.
+
+Nothing heavy happens at import: the engine (index, embeddings, model) is built once per process, in
+the background when the server starts, and shared by every conversation.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import chainlit as cl
+from chainlit.input_widget import Select
+
+from tutor.config import Settings
+from tutor.guard import QuestionError, error_message
+from tutor.language import detect_language
+from tutor.results import AskOptions, TutorError, TutorResult
+from tutor.retrieval import Retrieval
+from tutor.ui_text import (
+    ASSISTANT_NAME, STARTERS, decline_footer, retrieval_summary, source_name, sources_line, ui_text,
+)
+
+log = logging.getLogger(__name__)
+HISTORY_KEEP = 12  # turns kept per conversation for follow-ups (the engine trims further)
+
+_engine = None
+_engine_lock = asyncio.Lock()
+
+
+def settings() -> Settings:
+    return Settings()
+
+
+def _restrict_origins() -> None:
+    """Exact CORS origins from settings. Chainlit built its CORS middleware from this very list object and
+    instantiates it at the first request, so it is updated in place (before any request is served)."""
+    from chainlit.config import config
+
+    server = settings().server
+    origins = server.allowed_origins or [f"http://{host}:{server.port}" for host in ("localhost", "127.0.0.1")]
+    config.project.allow_origins[:] = origins
+
+
+_restrict_origins()
+
+
+async def get_engine():
+    """The process-wide engine, built on first use off the event loop."""
+    global _engine
+    async with _engine_lock:
+        if _engine is None:
+            from tutor.engine import Tutor
+
+            def build():
+                tutor = Tutor(settings())
+                try:
+                    tutor.warm_up()
+                except TutorError as exc:  # the chat still opens and explains what to configure
+                    log.error("model warm-up failed: %s", exc)
+                return tutor
+
+            _engine = await asyncio.to_thread(build)
+        return _engine
+
+
+@cl.on_app_startup
+async def start_loading() -> None:
+    asyncio.get_running_loop().create_task(get_engine())
+
+
+@cl.set_starters
+async def starters(user=None, language=None):
+    return [cl.Starter(label=label, message=message, icon=icon) for label, message, icon in STARTERS]
+
+
+@cl.on_chat_start
+async def on_chat_start() -> None:
+    cl.user_session.set("history", [])
+    cl.user_session.set("options", AskOptions())
+    await cl.ChatSettings([
+        Select(id="language", label="Langue des réponses", initial_value="auto",
+               items={"Automatique (celle de la question)": "auto", "Français": "fr", "English": "en"}),
+    ]).send()
+
+
+@cl.on_settings_update
+async def on_settings_update(values: dict) -> None:
+    options: AskOptions = cl.user_session.get("options") or AskOptions()
+    if values.get("language") in ("auto", "fr", "en"):
+        options.language = values["language"]
+    cl.user_session.set("options", options)
+
+
+@cl.on_chat_resume
+async def on_chat_resume(thread: dict) -> None:
+    """Rebuild the follow-up history from the stored thread."""
+    history = []
+    for step in thread.get("steps", []):
+        if step.get("type") == "user_message":
+            history.append({"role": "user", "content": step.get("output", "")})
+        elif step.get("type") == "assistant_message" and step.get("output"):
+            history.append({"role": "assistant", "content": step["output"]})
+    cl.user_session.set("history", history[-HISTORY_KEEP:])
+    cl.user_session.set("options", AskOptions())
+
+
+@cl.on_message
+async def on_message(message: cl.Message) -> None:
+    history: list[dict] = cl.user_session.get("history") or []
+    options: AskOptions = cl.user_session.get("options") or AskOptions()
+    language = detect_language(message.content or "", previous=_last_language(history))
+    answer = cl.Message(content="", author=ASSISTANT_NAME)
+    result: TutorResult | None = None
+    streamed = False
+    try:
+        tutor = await get_engine()
+        async with cl.Step(name=ui_text("searching", language), type="retrieval") as step:
+            events = tutor.astream(message.content, history, options)
+            async for event in events:
+                if isinstance(event, Retrieval):
+                    step.output = retrieval_summary(event, language)
+                    await step.update()
+                    break
+        async for event in events:
+            if isinstance(event, str):
+                streamed = True
+                await answer.stream_token(event)
+            elif isinstance(event, TutorResult):
+                result = event
+    except QuestionError as exc:
+        await cl.Message(content=error_message(exc, language, n=len(message.content or "")),
+                         author=ASSISTANT_NAME).send()
+        return
+    except TutorError as exc:
+        await cl.Message(content=exc.message(language), author=ASSISTANT_NAME).send()
+        return
+    except Exception:
+        log.exception("unexpected error while answering")
+        await cl.Message(content=ui_text("unexpected", language), author=ASSISTANT_NAME).send()
+        return
+    await _render(answer, result, streamed)
+    history += [{"role": "user", "content": message.content},
+                {"role": "assistant", "content": result.answer}]
+    cl.user_session.set("history", history[-HISTORY_KEEP:])
+
+
+async def _render(answer: cl.Message, result: TutorResult, streamed: bool) -> None:
+    """Replace the streamed draft with the checked answer, its sources as side elements."""
+    if result.refused:
+        answer.content = result.answer + decline_footer(result)
+        answer.elements = []
+    else:
+        answer.content = result.answer + sources_line(result)
+        answer.elements = [
+            cl.Text(name=source_name(c), content=f"**{c.lesson_title} — {c.section}**\n\n{c.text}", display="side")
+            for c in result.citations
+        ]
+    answer.metadata = {"refused": result.refused, "refusal_reason": result.refusal_reason,
+                       "citations": [c.chunk_id for c in result.citations], "language": result.language}
+    if streamed:
+        await answer.update()
+    else:
+        await answer.send()
+
+
+def _last_language(history: list[dict]) -> str | None:
+    for turn in reversed(history):
+        if turn["role"] == "user":
+            return detect_language(turn["content"])
+    return None

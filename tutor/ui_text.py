@@ -1,0 +1,64 @@
+"""What the chat shows learners, in French first (English when they write in English)."""
+
+from __future__ import annotations
+
+from tutor.results import Citation, TutorResult
+from tutor.retrieval import Retrieval
+
+ASSISTANT_NAME = "Tuteur IA"
+
+STARTERS = [
+    ("C'est quoi un modèle de base ?", "Qu'est-ce qu'un modèle de base et à quoi sert-il ?", "/public/starter-fm.svg"),
+    ("ML traditionnel ou modèle de base ?",
+     "Quelle est la différence entre un modèle traditionnel de machine learning et un modèle de base ?",
+     "/public/starter-compare.svg"),
+    ("Les quatre parties d'un prompt", "Quelles sont les quatre parties d'un prompt ?", "/public/starter-prompt.svg"),
+    ("Améliorer un prompt", "Quelles techniques permettent d'améliorer un prompt ?", "/public/starter-improve.svg"),
+]
+
+TEXTS = {
+    "searching": {"fr": "Recherche dans le cours", "en": "Searching the course"},
+    "found": {"fr": "Extraits trouvés (score de pertinence) :", "en": "Extracts found (relevance score):"},
+    "nothing_found": {"fr": "Aucun extrait pertinent.", "en": "No relevant extract."},
+    "sources": {"fr": "Sources", "en": "Sources"},
+    "unexpected": {"fr": "Désolé, une erreur inattendue m'empêche de répondre. Réessayez dans un instant.",
+                   "en": "Sorry, an unexpected error stopped me from answering. Please try again in a moment."},
+    "why_declined": {
+        "fr": {"injection": "Je suis ici pour vous aider à apprendre ce cours : je ne change pas de rôle.",
+               "off_topic": "", "model_declined": "", "unsupported": ""},
+        "en": {"injection": "I'm here to help you learn this course: I don't change roles.",
+               "off_topic": "", "model_declined": "", "unsupported": ""},
+    },
+}
+
+
+def ui_text(key: str, language: str) -> str:
+    texts = TEXTS[key]
+    return texts.get(language, texts["fr"])
+
+
+def source_name(citation: Citation) -> str:
+    """The element's name, which the answer's sources line repeats so Chainlit turns it into a link."""
+    return f"[{citation.n}] {citation.lesson_title} › {citation.section}"
+
+
+def sources_line(result: TutorResult) -> str:
+    if not result.citations:
+        return ""
+    names = "\n".join(f"- {source_name(c)}" for c in result.citations)
+    return f"\n\n**{ui_text('sources', result.language)} :**\n{names}"
+
+
+def decline_footer(result: TutorResult) -> str:
+    why = ui_text("why_declined", result.language).get(result.refusal_reason or "", "")
+    return f"\n\n_{why}_" if why else ""
+
+
+def retrieval_summary(retrieval: Retrieval, language: str) -> str:
+    if not retrieval.hits:
+        return ui_text("nothing_found", language)
+    lines = [ui_text("found", language)]
+    for n, hit in enumerate(retrieval.hits, 1):
+        lines.append(f"{n}. {hit.chunk.lesson_title} › {hit.chunk.section} — {hit.score:.3f} "
+                     f"(dense {hit.dense_score:.2f}, BM25 {hit.bm25_score:.2f})")
+    return "\n".join(lines)
