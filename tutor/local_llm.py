@@ -61,12 +61,14 @@ class LlamaCppChatModel(BaseChatModel):
 
     def reset_cache(self) -> None:
         """Forget the cached prompt prefix (benchmarks compare cold prompt reading)."""
+        llama = self.load()
         with _LOCK:
-            self.load().reset()
+            llama.reset()
 
     def warm_up(self, messages: list[BaseMessage]) -> None:
         """Read a fixed prompt prefix once, so the first learner's question reuses it."""
-        self._complete(messages, max_tokens=1)
+        for _ in self._complete(messages, max_tokens=1):
+            pass
 
     def _stream(self, messages: list[BaseMessage], stop=None, run_manager=None, **kwargs: Any
                 ) -> Iterator[ChatGenerationChunk]:
