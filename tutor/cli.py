@@ -206,7 +206,16 @@ def cmd_eval(args, settings: Settings) -> int:
         mark = "ok  " if row["passed"] else "FAIL"
         print(f"[{i:>3}/{n}] {mark} {row['id']:<10} {(row['total_ms'] or 0) / 1000:5.1f} s", file=sys.stderr)
 
-    run = evaluate(tutor, cases, thresholds, baseline, progress=progress)
+    judge = None
+    if args.judge:
+        from tutor.evaluation.judge import Judge, JudgeConfigError
+
+        try:
+            judge = Judge(settings, args.judge_provider or settings.llm.provider)
+        except (JudgeConfigError, TutorError) as exc:
+            _err(f"--judge: {exc}")
+            return EXIT_BAD_INPUT
+    run = evaluate(tutor, cases, thresholds, baseline, progress=progress, judge=judge)
     print(text_report(run))
     for target, content in ((args.json, lambda: json.dumps(run.as_dict(), ensure_ascii=False, indent=2)),
                             (args.html, lambda: html_report(run))):
@@ -285,6 +294,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--thresholds", default=str(EVALS_DIR / "thresholds.json"))
     p.add_argument("--baseline", default=str(EVALS_DIR / "baseline.json"))
     p.add_argument("--update-baseline", action="store_true", help="store this run as the baseline if it passes")
+    p.add_argument("--judge", action="store_true", help="add LLM-judged faithfulness and helpfulness (optional)")
+    p.add_argument("--judge-provider", choices=["bedrock", "openai", "ollama", "fake"],
+                   help="provider of the judge (default: TUTOR_LLM__PROVIDER), with its TUTOR_LLM__* settings")
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("serve", help="serve the chat in the browser (Chainlit)")

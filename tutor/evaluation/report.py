@@ -13,6 +13,7 @@ LABELS = {
     "in_course_answered": "in-course answered", "off_course_declined": "off-course declined",
     "language_match": "language match", "latency_p50_ms": "latency p50 (ms)", "latency_p95_ms": "latency p95 (ms)",
     "first_token_p50_ms": "first token p50 (ms)", "first_token_p95_ms": "first token p95 (ms)",
+    "judge_faithfulness": "judge: faithfulness (1-5)", "judge_helpfulness": "judge: helpfulness (1-5)",
 }
 
 

@@ -45,15 +45,22 @@ def run_case(tutor, case: Case) -> dict:
 
 
 def evaluate(tutor, cases: list[Case], thresholds: dict, baseline: dict | None = None,
-             progress: Callable[[int, int, dict], None] | None = None) -> EvalRun:
+             progress: Callable[[int, int, dict], None] | None = None, judge=None) -> EvalRun:
+    """Run every case; `judge` (optional, see judge.py) adds LLM-judged scores outside the gate."""
     started = time.perf_counter()
-    rows = []
+    rows, results = [], []
     for i, case in enumerate(cases, 1):
-        row = score_case(case, run_case(tutor, case))
+        result = run_case(tutor, case)
+        row = score_case(case, result)
         rows.append(row)
+        results.append(result)
         if progress:
             progress(i, len(cases), row)
     summary = aggregate(rows)
+    if judge is not None:
+        from tutor.evaluation.judge import judge_rows
+
+        summary.update(judge_rows(judge, rows, results))
     failures = [
         f"{metric} = {summary[metric]} is below the threshold {minimum}"
         for metric, minimum in thresholds.items()
