@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 
 from tutor.config import Settings  # noqa: E402
 from tutor.evaluation.normalize import contains  # noqa: E402
-from tutor.index import IndexReader  # noqa: E402
+from tutor.reader import IndexReader  # noqa: E402
 from tutor.ingest import ingest  # noqa: E402
 from tutor.providers import make_embeddings  # noqa: E402
 from tutor.retrieval import HybridRetriever  # noqa: E402

@@ -11,7 +11,8 @@ import pytest
 from langchain_core.embeddings import DeterministicFakeEmbedding
 
 from tutor.embeddings import CachedEmbeddings
-from tutor.index import IndexBusyError, IndexReader, IndexStore
+from tutor.index import IndexBusyError, IndexStore
+from tutor.reader import IndexReader
 from tutor.ingest import ingest
 from tutor.knowledge import LessonError
 from tutor.providers import make_embeddings

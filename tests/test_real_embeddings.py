@@ -2,7 +2,7 @@
 
 import pytest
 
-from tutor.index import IndexReader
+from tutor.reader import IndexReader
 from tutor.ingest import ingest
 from tutor.providers import make_embeddings
 from tutor.retrieval import HybridRetriever

@@ -15,7 +15,8 @@ from tutor.citations import check_citations
 from tutor.config import Settings
 from tutor.decisions import SUPPORT_SIMILARITY, RelevancePolicy, closest_lessons, needs_rewrite
 from tutor.guard import clean_question, clean_text, looks_like_injection
-from tutor.index import IndexReader, IndexMissingError
+from tutor.index import IndexMissingError
+from tutor.reader import IndexReader
 from tutor.language import detect_language
 from tutor.prompts import PromptParts, load_prompts
 from tutor.providers import ProviderConfigError, make_chat_model, make_embeddings

@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import threading
 import time
 import uuid
 from dataclasses import asdict, dataclass, field
@@ -280,64 +279,3 @@ def _write_chroma(path: Path, removed: list[str], chunks: list[Chunk], vectors: 
 def _close(client) -> None:
     """Release Chroma's files so the directory can be copied or removed."""
     client.close()
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """One published version, open for reading: its Chroma collection and its chunks in order."""
-
-    name: str
-    client: object
-    collection: object
-    chunks: tuple[Chunk, ...]
-    lessons: tuple[dict, ...]
-    embedding_model: str
-    by_id: dict[str, Chunk]
-
-    def dense_search(self, vector: list[float], k: int) -> list[tuple[Chunk, float]]:
-        """Nearest chunks by cosine similarity (1 - Chroma's cosine distance)."""
-        k = min(k, len(self.chunks))
-        if k == 0:
-            return []
-        found = self.collection.query(query_embeddings=[vector], n_results=k, include=["distances"])
-        return [(self.by_id[cid], 1.0 - dist) for cid, dist in zip(found["ids"][0], found["distances"][0])
-                if cid in self.by_id]
-
-
-class IndexReader:
-    """Serves the published version; `snapshot()` moves to a newer one as soon as it is published.
-
-    A caller keeps the snapshot it got for a whole question, so one answer never mixes two versions.
-    """
-
-    def __init__(self, root: Path):
-        self.store = IndexStore(root)
-        self._snapshot: Snapshot | None = None
-        self._previous: Snapshot | None = None
-        self._lock = threading.Lock()
-
-    def snapshot(self) -> Snapshot:
-        name = self.store.current_name()
-        if name is None:
-            raise IndexMissingError(f"no index in {self.store.root}: run `tutor ingest`")
-        with self._lock:
-            current = self._snapshot
-            if current is not None and current.name == name:
-                return current
-            return self._open(name, current)
-
-    def _open(self, name: str, current: Snapshot | None) -> Snapshot:
-        path = self.store.versions / name
-        manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
-        client = open_chroma(path)
-        chunks = tuple(chunk_from_record(r) for r in manifest["chunks"])
-        snap = Snapshot(
-            name=name, client=client, collection=client.get_collection(COLLECTION, embedding_function=None),
-            chunks=chunks, lessons=tuple(manifest["lessons"]), embedding_model=manifest["embedding_model"],
-            by_id={c.id: c for c in chunks},
-        )
-        # Questions in flight may still hold the previous snapshot; the one before it is done with.
-        if self._previous is not None:
-            _close(self._previous.client)
-        self._previous, self._snapshot = current, snap
-        return snap

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from tutor.config import RetrievalSettings
-from tutor.index import IndexReader, Snapshot
+from tutor.reader import IndexReader, Snapshot
 from tutor.knowledge import Chunk
 
 _ELISION_RE = re.compile(r"\b(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)['’]", re.IGNORECASE)
