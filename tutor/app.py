@@ -11,9 +11,15 @@ import logging
 
 import chainlit as cl
 from chainlit.input_widget import Select
+from chainlit.server import app as chainlit_server
+from fastapi import HTTPException, Request
+from fastapi.responses import FileResponse
+from fastapi.routing import APIRoute
 
 from tutor.config import Settings
 from tutor.guard import QuestionError, error_message
+from tutor.history import LocalStorageClient, TutorDataLayer, database_url
+from tutor.identity import LearnerCookieMiddleware, cookie_value, learner_id
 from tutor.language import detect_language
 from tutor.results import AskOptions, TutorError, TutorResult
 from tutor.retrieval import Retrieval
@@ -43,6 +49,45 @@ def _restrict_origins() -> None:
 
 
 _restrict_origins()
+chainlit_server.add_middleware(LearnerCookieMiddleware)
+_layer: TutorDataLayer | None = None
+
+
+def storage() -> LocalStorageClient:
+    return LocalStorageClient(settings().data_dir.resolve() / "elements")
+
+
+@cl.data_layer
+def data_layer() -> TutorDataLayer:
+    """History and feedback: SQLite under the data directory unless TUTOR_DATABASE_URL is set."""
+    global _layer
+    if _layer is None:
+        cfg = settings()
+        _layer = TutorDataLayer(database_url(cfg.data_dir, cfg.database_url), storage_provider=storage())
+    return _layer
+
+
+@cl.header_auth_callback
+async def identify(headers) -> cl.User | None:
+    """The anonymous learner behind this browser's cookie (see tutor/identity.py)."""
+    token = cookie_value(headers.get("cookie"))
+    if token is None:
+        return None
+    return cl.User(identifier=learner_id(token), metadata={"role": "learner", "provider": "anonymous"})
+
+
+async def serve_element(request: Request, key: str):
+    """A stored source, only for the learner whose threads it belongs to."""
+    token = cookie_value(request.headers.get("cookie"))
+    user = await data_layer().get_user(learner_id(token)) if token else None
+    path = storage().path_for(key)
+    if user is None or path is None or not key.startswith(f"{user.id}/") or not path.is_file():
+        raise HTTPException(status_code=404)
+    return FileResponse(path, media_type="text/plain; charset=utf-8")
+
+
+# Before Chainlit's catch-all route, which would otherwise answer with the chat page.
+chainlit_server.router.routes.insert(0, APIRoute("/tutor/elements/{key:path}", serve_element, methods=["GET"]))
 
 
 async def get_engine():
@@ -112,7 +157,6 @@ async def on_message(message: cl.Message) -> None:
     language = detect_language(message.content or "", previous=_last_language(history))
     answer = cl.Message(content="", author=ASSISTANT_NAME)
     result: TutorResult | None = None
-    streamed = False
     try:
         tutor = await get_engine()
         async with cl.Step(name=ui_text("searching", language), type="retrieval") as step:
@@ -124,7 +168,6 @@ async def on_message(message: cl.Message) -> None:
                     break
         async for event in events:
             if isinstance(event, str):
-                streamed = True
                 await answer.stream_token(event)
             elif isinstance(event, TutorResult):
                 result = event
@@ -139,13 +182,13 @@ async def on_message(message: cl.Message) -> None:
         log.exception("unexpected error while answering")
         await cl.Message(content=ui_text("unexpected", language), author=ASSISTANT_NAME).send()
         return
-    await _render(answer, result, streamed)
+    await _render(answer, result)
     history += [{"role": "user", "content": message.content},
                 {"role": "assistant", "content": result.answer}]
     cl.user_session.set("history", history[-HISTORY_KEEP:])
 
 
-async def _render(answer: cl.Message, result: TutorResult, streamed: bool) -> None:
+async def _render(answer: cl.Message, result: TutorResult) -> None:
     """Replace the streamed draft with the checked answer, its sources as side elements."""
     if result.refused:
         answer.content = result.answer + decline_footer(result)
@@ -158,10 +201,9 @@ async def _render(answer: cl.Message, result: TutorResult, streamed: bool) -> No
         ]
     answer.metadata = {"refused": result.refused, "refusal_reason": result.refusal_reason,
                        "citations": [c.chunk_id for c in result.citations], "language": result.language}
-    if streamed:
-        await answer.update()
-    else:
-        await answer.send()
+    # send() also finalises a streamed message: it stamps createdAt, without which a resumed thread
+    # cannot place the answer under its question.
+    await answer.send()
 
 
 def _last_language(history: list[dict]) -> str | None:

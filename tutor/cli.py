@@ -237,7 +237,9 @@ def cmd_serve(args, settings: Settings) -> int:
         _err(f"no index in {settings.index_dir}: run `tutor ingest` first")
         return EXIT_BAD_INPUT
     here = Path(__file__).resolve().parent
-    env = dict(os.environ, CHAINLIT_APP_ROOT=str(here / "ui"),
+    from tutor.identity import auth_secret
+
+    env = dict(os.environ, CHAINLIT_APP_ROOT=str(here / "ui"), CHAINLIT_AUTH_SECRET=auth_secret(settings.data_dir),
                TUTOR_DATA_DIR=str(settings.data_dir.resolve()), TUTOR_CACHE_DIR=str(settings.cache_dir.resolve()),
                TUTOR_KNOWLEDGE__DIR=str(settings.knowledge.dir.resolve()),
                TUTOR_SERVER__PORT=str(args.port or settings.server.port))
@@ -248,6 +250,33 @@ def cmd_serve(args, settings: Settings) -> int:
                "--host", host, "--port", str(port)]
     os.execvpe(command[0], command, env)
     return 0  # not reached
+
+
+def cmd_feedback(args, settings: Settings) -> int:
+    """Learners' thumbs up/down with their comment, question, answer and sources."""
+    import asyncio
+
+    from tutor.history import TutorDataLayer, database_url, export_feedback
+
+    async def collect() -> list[dict]:
+        layer = TutorDataLayer(database_url(settings.data_dir, settings.database_url))
+        try:
+            return await export_feedback(layer)
+        finally:
+            await layer.engine.dispose()
+
+    rows = asyncio.run(collect())
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    if not rows:
+        print("No feedback yet.")
+    for row in rows:
+        mark = "+" if row["helpful"] else "-"
+        print(f"[{mark}] {row['at']}  {row['question']!r}\n    answer: {(row['answer'] or '')[:200]!r}"
+              f"\n    sources: {', '.join(row['sources']) or '-'}"
+              + (f"\n    comment: {row['comment']}" if row["comment"] else ""))
+    return 0
 
 
 def cmd_settings(args, settings: Settings) -> int:
@@ -303,6 +332,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host")
     p.add_argument("--port", type=int)
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("feedback", help="export learners' feedback with the question, answer and sources")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_feedback)
 
     p = sub.add_parser("settings", help="list every setting, its default and what it does")
     p.set_defaults(func=cmd_settings)

@@ -101,6 +101,9 @@ class Settings(BaseSettings):
     )
 
     data_dir: Path = Field(Path(".tutor"), description="Index, database and other state of this tutor.")
+    database_url: str = Field(
+        "", description="Chat history database (SQLAlchemy async URL, e.g. postgresql+asyncpg://...); "
+        "default: SQLite file chat.db in the data directory.")
     cache_dir: Path = Field(
         default_factory=_default_cache_dir,
         description="Assembled model files and the embedding cache, shared by checkouts.",

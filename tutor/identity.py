@@ -1,0 +1,69 @@
+"""Who is chatting, without an account: each browser gets a random, long-lived, HTTP-only cookie, and the
+learner's identity is a hash of it. Chainlit shows history only to an authenticated user, so the
+header-auth callback turns that cookie into a `cl.User`; nobody else's cookie gives their threads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from http.cookies import SimpleCookie
+from pathlib import Path
+
+COOKIE = "tutor_learner"
+MAX_AGE = 60 * 60 * 24 * 365
+
+
+def cookie_value(cookie_header: str | None) -> str | None:
+    if not cookie_header:
+        return None
+    jar = SimpleCookie()
+    try:
+        jar.load(cookie_header)
+    except Exception:
+        return None
+    morsel = jar.get(COOKIE)
+    value = morsel.value if morsel else None
+    return value if value and 20 <= len(value) <= 100 and value.replace("-", "").replace("_", "").isalnum() else None
+
+
+def learner_id(token: str) -> str:
+    """A stable, non-secret identifier for a browser's cookie (the cookie itself never reaches the database)."""
+    return "apprenant-" + hashlib.sha256(token.encode()).hexdigest()[:20]
+
+
+class LearnerCookieMiddleware:
+    """Pure ASGI middleware: a request without the cookie gets one, visible to this very request too."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        headers = list(scope.get("headers", []))
+        existing = b"; ".join(v for k, v in headers if k == b"cookie").decode("latin-1")
+        if cookie_value(existing):
+            return await self.app(scope, receive, send)
+        token = secrets.token_urlsafe(32)
+        merged = f"{existing}; {COOKIE}={token}" if existing else f"{COOKIE}={token}"
+        headers = [(k, v) for k, v in headers if k != b"cookie"] + [(b"cookie", merged.encode("latin-1"))]
+        scope = dict(scope, headers=headers)
+        set_cookie = f"{COOKIE}={token}; Path=/; Max-Age={MAX_AGE}; HttpOnly; SameSite=Lax".encode()
+
+        async def send_with_cookie(message):
+            if message["type"] == "http.response.start":
+                message = dict(message, headers=list(message.get("headers", [])) + [(b"set-cookie", set_cookie)])
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)
+
+
+def auth_secret(data_dir: Path) -> str:
+    """Chainlit signs its session tokens with this; created once per data directory, kept private."""
+    path = data_dir / "auth_secret"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
