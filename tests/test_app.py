@@ -134,3 +134,39 @@ def test_follow_ups_use_the_conversation(chat):
                             "Les LLM sont formés sur des milliers de milliards de mots."])
     final = emitter.messages()[-1]
     assert "milliers de milliards" in final["output"] and final["metadata"]["refused"] is False
+
+
+def test_reindex_is_for_instructors_only(settings, kb, monkeypatch):
+    import chainlit as cl
+
+    from tutor.identity import add_user, authenticate
+
+    ingest(settings)
+    app._engine = app._layer = None
+    add_user(settings.data_dir / "users.json", "prof", "motdepasse-solide", "instructor")
+    assert authenticate(settings.data_dir / "users.json", "prof", "mauvais") is None
+    account = authenticate(settings.data_dir / "users.json", "prof", "motdepasse-solide")
+    assert account == {"identifier": "prof", "role": "instructor"}
+
+    def run(user, text):
+        session = HTTPSession(id=str(uuid.uuid4()), client_type="webapp", thread_id=str(uuid.uuid4()), user=user)
+        emitter = RecordingEmitter(session)
+
+        async def main():
+            context_var.set(ChainlitContext(session, emitter))
+            await app.on_chat_start()
+            await app.on_message(Message(content=text, author="x", type="user_message"))
+
+        asyncio.run(main())
+        return emitter.messages()[-1]["output"]
+
+    learner = cl.User(identifier="apprenant-1", metadata={"role": "learner"})
+    assert run(learner, "/reindex") == "Cette commande est réservée aux formateurs."
+    (kb / "09-nouvelle.md").write_text("---\nid: nouvelle\ntitle: Nouvelle\norder: 9\n---\n# N\n\n## S\n\nTexte.\n",
+                                       encoding="utf-8")
+    instructor = cl.User(identifier="prof", metadata={"role": "instructor"})
+    reply = run(instructor, "/reindex")
+    assert reply.startswith("Index à jour : 9 leçons") and "1 ajoutés" in reply
+    (kb / "10-vide.md").write_text("", encoding="utf-8")
+    assert run(instructor, "/reindex").startswith("Rien n'a été indexé : le fichier 10-vide.md")
+    app._engine = app._layer = None

@@ -1,6 +1,5 @@
 """The index on a real Chroma in a temp dir, with fake embeddings chosen by settings."""
 
-import json
 import os
 import signal
 import subprocess

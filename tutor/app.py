@@ -19,7 +19,7 @@ from fastapi.routing import APIRoute
 from tutor.config import Settings
 from tutor.guard import QuestionError, error_message
 from tutor.history import LocalStorageClient, TutorDataLayer, database_url
-from tutor.identity import LearnerCookieMiddleware, cookie_value, learner_id
+from tutor.identity import LearnerCookieMiddleware, authenticate, cookie_value, learner_id
 from tutor.language import detect_language
 from tutor.results import AskOptions, TutorError, TutorResult
 from tutor.retrieval import Retrieval
@@ -67,13 +67,25 @@ def data_layer() -> TutorDataLayer:
     return _layer
 
 
-@cl.header_auth_callback
 async def identify(headers) -> cl.User | None:
     """The anonymous learner behind this browser's cookie (see tutor/identity.py)."""
     token = cookie_value(headers.get("cookie"))
     if token is None:
         return None
     return cl.User(identifier=learner_id(token), metadata={"role": "learner", "provider": "anonymous"})
+
+
+async def login(username: str, password: str) -> cl.User | None:
+    """Password mode: accounts from the users file (`tutor users add`), with their role."""
+    account = authenticate(settings().users_path, username, password)
+    return cl.User(identifier=account["identifier"], metadata={"role": account["role"], "provider": "password"}) \
+        if account else None
+
+
+if settings().auth.mode == "password":
+    cl.password_auth_callback(login)
+else:
+    cl.header_auth_callback(identify)
 
 
 async def serve_element(request: Request, key: str):
@@ -150,8 +162,30 @@ async def on_chat_resume(thread: dict) -> None:
     cl.user_session.set("options", AskOptions())
 
 
+async def reindex(language: str) -> str:
+    """Instructors re-index the course from the chat; learners keep chatting on the previous version."""
+    user = cl.user_session.get("user")
+    if not user or (user.metadata or {}).get("role") != "instructor":
+        return ui_text("instructors_only", language)
+    from tutor.index import IndexBusyError
+    from tutor.ingest import ingest
+    from tutor.knowledge import LessonError
+
+    try:
+        report = await asyncio.to_thread(ingest, settings())
+    except LessonError as exc:
+        return ui_text("reindex_bad_lesson", language).format(file=exc.path.name, reason=exc.reason)
+    except IndexBusyError:
+        return ui_text("reindex_busy", language)
+    return ui_text("reindexed", language).format(**report.as_dict())
+
+
 @cl.on_message
 async def on_message(message: cl.Message) -> None:
+    if (message.content or "").strip().lower().startswith("/reindex"):
+        language = detect_language(message.content)
+        await cl.Message(content=await reindex(language), author=ASSISTANT_NAME).send()
+        return
     history: list[dict] = cl.user_session.get("history") or []
     options: AskOptions = cl.user_session.get("options") or AskOptions()
     language = detect_language(message.content or "", previous=_last_language(history))

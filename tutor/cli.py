@@ -10,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-from tutor.config import Settings, describe_settings
+from tutor.config import Settings
 
 EXIT_BAD_INPUT = 2
 
@@ -104,24 +104,6 @@ def cmd_kb(args, settings: Settings) -> int:
     return 0
 
 
-def cmd_prepare(args, settings: Settings) -> int:
-    """Assemble and verify the embedded model, and load the embedding model once."""
-    from tutor.providers import make_embeddings
-
-    make_embeddings(settings).embed_query("test")
-    if settings.llm.provider == "local":
-        from tutor.models import ModelAssetError, ensure_local_model
-
-        try:
-            path = ensure_local_model(settings.llm.local_model, settings.cache_dir)
-        except ModelAssetError as exc:
-            _err(str(exc))
-            return EXIT_BAD_INPUT
-        print(f"Local model ready: {path}")
-    print(f"Embedding model ready: {settings.embeddings.provider}")
-    return 0
-
-
 def _load_history(path: str | None) -> list[dict]:
     if not path:
         return []
@@ -179,54 +161,6 @@ def cmd_ask(args, settings: Settings) -> int:
     return 0
 
 
-def cmd_eval(args, settings: Settings) -> int:
-    from tutor.engine import Tutor
-    from tutor.evaluation.dataset import DatasetError, load_dataset
-    from tutor.evaluation.report import html_report, text_report
-    from tutor.evaluation.runner import EVALS_DIR, evaluate, load_json
-    from tutor.results import TutorError
-
-    try:
-        cases = load_dataset(Path(args.dataset))
-    except DatasetError as exc:
-        _err(str(exc))
-        return EXIT_BAD_INPUT
-    if args.provider:
-        settings = settings.model_copy(update={"llm": settings.llm.model_copy(update={"provider": args.provider})})
-    thresholds = load_json(Path(args.thresholds)) or {}
-    baseline = load_json(Path(args.baseline)) if args.baseline else None
-    try:
-        tutor = Tutor(settings)
-        tutor.warm_up()
-    except TutorError as exc:
-        _err(exc.message("en"))
-        return EXIT_BAD_INPUT
-
-    def progress(i: int, n: int, row: dict) -> None:
-        mark = "ok  " if row["passed"] else "FAIL"
-        print(f"[{i:>3}/{n}] {mark} {row['id']:<10} {(row['total_ms'] or 0) / 1000:5.1f} s", file=sys.stderr)
-
-    judge = None
-    if args.judge:
-        from tutor.evaluation.judge import Judge, JudgeConfigError
-
-        try:
-            judge = Judge(settings, args.judge_provider or settings.llm.provider)
-        except (JudgeConfigError, TutorError) as exc:
-            _err(f"--judge: {exc}")
-            return EXIT_BAD_INPUT
-    run = evaluate(tutor, cases, thresholds, baseline, progress=progress, judge=judge)
-    print(text_report(run))
-    for target, content in ((args.json, lambda: json.dumps(run.as_dict(), ensure_ascii=False, indent=2)),
-                            (args.html, lambda: html_report(run))):
-        if target:
-            Path(target).parent.mkdir(parents=True, exist_ok=True)
-            Path(target).write_text(content(), encoding="utf-8")
-    if args.update_baseline and not run.failures:
-        Path(args.baseline).write_text(json.dumps({"meta": run.meta, "summary": run.summary}, indent=2) + "\n")
-    return 1 if run.failures else 0
-
-
 def cmd_serve(args, settings: Settings) -> int:
     """Run the Chainlit chat (tutor/app.py) on the configured host and port."""
     import os
@@ -252,37 +186,13 @@ def cmd_serve(args, settings: Settings) -> int:
     return 0  # not reached
 
 
-def cmd_feedback(args, settings: Settings) -> int:
-    """Learners' thumbs up/down with their comment, question, answer and sources."""
-    import asyncio
+def _admin(name: str):
+    """A command of tutor.cli_admin, imported when it runs."""
+    def run(args, settings: Settings) -> int:
+        from tutor import cli_admin
 
-    from tutor.history import TutorDataLayer, database_url, export_feedback
-
-    async def collect() -> list[dict]:
-        layer = TutorDataLayer(database_url(settings.data_dir, settings.database_url))
-        try:
-            return await export_feedback(layer)
-        finally:
-            await layer.engine.dispose()
-
-    rows = asyncio.run(collect())
-    if args.json:
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
-        return 0
-    if not rows:
-        print("No feedback yet.")
-    for row in rows:
-        mark = "+" if row["helpful"] else "-"
-        print(f"[{mark}] {row['at']}  {row['question']!r}\n    answer: {(row['answer'] or '')[:200]!r}"
-              f"\n    sources: {', '.join(row['sources']) or '-'}"
-              + (f"\n    comment: {row['comment']}" if row["comment"] else ""))
-    return 0
-
-
-def cmd_settings(args, settings: Settings) -> int:
-    for env, default, description in describe_settings():
-        print(f"{env:38} {default!s:22} {description}")
-    return 0
+        return getattr(cli_admin, name)(args, settings)
+    return run
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -301,7 +211,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_kb)
 
     p = sub.add_parser("prepare", help="assemble and verify the offline model files")
-    p.set_defaults(func=cmd_prepare)
+    p.set_defaults(func=_admin("cmd_prepare"))
 
     p = sub.add_parser("ask", help="ask the tutor a question; streams the answer and lists its sources")
     p.add_argument("question")
@@ -326,7 +236,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--judge", action="store_true", help="add LLM-judged faithfulness and helpfulness (optional)")
     p.add_argument("--judge-provider", choices=["bedrock", "openai", "ollama", "fake"],
                    help="provider of the judge (default: TUTOR_LLM__PROVIDER), with its TUTOR_LLM__* settings")
-    p.set_defaults(func=cmd_eval)
+    p.set_defaults(func=_admin("cmd_eval"))
 
     p = sub.add_parser("serve", help="serve the chat in the browser (Chainlit)")
     p.add_argument("--host")
@@ -335,10 +245,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("feedback", help="export learners' feedback with the question, answer and sources")
     p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_feedback)
+    p.set_defaults(func=_admin("cmd_feedback"))
+
+    p = sub.add_parser("users", help="accounts for password login (TUTOR_AUTH__MODE=password)")
+    p.add_argument("action", choices=["add", "list"])
+    p.add_argument("name", nargs="?")
+    p.add_argument("--role", choices=["learner", "instructor"], default="learner")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    p.set_defaults(func=_admin("cmd_users"))
 
     p = sub.add_parser("settings", help="list every setting, its default and what it does")
-    p.set_defaults(func=cmd_settings)
+    p.set_defaults(func=_admin("cmd_settings"))
     return parser
 
 

@@ -81,6 +81,16 @@ class RetrievalSettings(BaseModel):
     )
 
 
+class AuthSettings(BaseModel):
+    """Who may chat: anonymous learners (default) or accounts with passwords."""
+
+    mode: Literal["anonymous", "password"] = Field(
+        "anonymous", description="anonymous (a cookie per browser, no account) or password (accounts from "
+        "the users file; `tutor users add`).")
+    users_file: Path = Field(Path(""), description="Accounts for password mode (default: users.json in the "
+                             "data directory).")
+
+
 class ServerSettings(BaseModel):
     """Where the chat is served."""
 
@@ -113,10 +123,15 @@ class Settings(BaseSettings):
     llm: LLMSettings = Field(default_factory=LLMSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     server: ServerSettings = Field(default_factory=ServerSettings)
+    auth: AuthSettings = Field(default_factory=AuthSettings)
 
     @property
     def index_dir(self) -> Path:
         return self.data_dir / "index"
+
+    @property
+    def users_path(self) -> Path:
+        return self.auth.users_file if str(self.auth.users_file) not in ("", ".") else self.data_dir / "users.json"
 
 
 def describe_settings() -> list[tuple[str, str, str]]:

@@ -67,3 +67,53 @@ def auth_secret(data_dir: Path) -> str:
         path.write_text(secrets.token_urlsafe(48))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+# ---------------------------------------------------------------- password accounts
+
+ROLES = ("learner", "instructor")
+
+
+def hash_password(password: str, salt: bytes | None = None) -> str:
+    salt = salt or secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=2**14, r=8, p=1)
+    return f"scrypt${salt.hex()}${digest.hex()}"
+
+
+def check_password(password: str, stored: str) -> bool:
+    try:
+        scheme, salt, _ = stored.split("$")
+    except ValueError:
+        return False
+    return scheme == "scrypt" and secrets.compare_digest(hash_password(password, bytes.fromhex(salt)), stored)
+
+
+def load_users(path: Path) -> dict[str, dict]:
+    import json
+
+    if not path.exists():
+        return {}
+    return json.loads(path.read_text(encoding="utf-8")).get("users", {})
+
+
+def add_user(path: Path, name: str, password: str, role: str) -> None:
+    """Create or update an account (the file keeps only password hashes)."""
+    import json
+
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    if len(password) < 8:
+        raise ValueError("the password must have at least 8 characters")
+    users = load_users(path)
+    users[name] = {"password": hash_password(password), "role": role}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"users": users}, indent=2), encoding="utf-8")
+    path.chmod(0o600)
+
+
+def authenticate(path: Path, name: str, password: str) -> dict | None:
+    """{"identifier", "role"} for a valid name and password, else None."""
+    user = load_users(path).get(name)
+    if user and check_password(password, user["password"]):
+        return {"identifier": name, "role": user.get("role", "learner")}
+    return None

@@ -23,6 +23,18 @@ TEXTS = {
     "sources": {"fr": "Sources", "en": "Sources"},
     "unexpected": {"fr": "Désolé, une erreur inattendue m'empêche de répondre. Réessayez dans un instant.",
                    "en": "Sorry, an unexpected error stopped me from answering. Please try again in a moment."},
+    "instructors_only": {"fr": "Cette commande est réservée aux formateurs.",
+                         "en": "This command is for instructors only."},
+    "reindexed": {"fr": "Index à jour : {lessons} leçons, {chunks} extraits ({added} ajoutés, {updated} modifiés, "
+                        "{removed} supprimés) en {seconds} s. Les apprenants utilisent déjà la nouvelle version.",
+                  "en": "Index up to date: {lessons} lessons, {chunks} extracts ({added} added, {updated} updated, "
+                        "{removed} removed) in {seconds} s. Learners already use the new version."},
+    "reindex_bad_lesson": {"fr": "Rien n'a été indexé : le fichier {file} pose problème ({reason}). "
+                                 "L'index précédent reste en service.",
+                           "en": "Nothing was indexed: {file} has a problem ({reason}). The previous index "
+                                 "keeps serving."},
+    "reindex_busy": {"fr": "Une autre indexation est en cours : réessayez dans un instant.",
+                     "en": "Another indexing is running: try again in a moment."},
     "why_declined": {
         "fr": {"injection": "Je suis ici pour vous aider à apprendre ce cours : je ne change pas de rôle.",
                "off_topic": "", "model_declined": "", "unsupported": ""},
