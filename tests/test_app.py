@@ -55,11 +55,24 @@ class RecordingEmitter(BaseChainlitEmitter):
         return list(steps.values())
 
 
+async def close_layer():
+    """Close the history database inside the test's event loop (its worker thread must not outlive it),
+    and let the next test get a layer on its own data directory."""
+    import chainlit.data
+
+    # Chainlit persists steps in background tasks: let them finish before the loop closes.
+    pending = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+    await asyncio.gather(*pending, return_exceptions=True)
+    if chainlit.data._data_layer is not None:
+        await chainlit.data._data_layer.engine.dispose()
+    chainlit.data._data_layer, chainlit.data._data_layer_initialized = None, False
+
+
 @pytest.fixture
 def chat(settings, monkeypatch):
     """Runs handlers in one chat session; the fake model's replies come from settings (env)."""
     ingest(settings)
-    app._engine = app._layer = None
+    app._engine = None
 
     def run(*steps, replies=("ok",)):
         monkeypatch.setenv("TUTOR_LLM__FAKE_RESPONSES", json.dumps(list(replies)))
@@ -74,9 +87,10 @@ def chat(settings, monkeypatch):
                     await app.on_settings_update(step)
                 else:
                     await app.on_message(Message(content=step, author="learner", type="user_message"))
+            await close_layer()
 
         asyncio.run(main())
-        app._engine = app._layer = None
+        app._engine = None
         return emitter
 
     return run
@@ -142,7 +156,7 @@ def test_reindex_is_for_instructors_only(settings, kb, monkeypatch):
     from tutor.identity import add_user, authenticate
 
     ingest(settings)
-    app._engine = app._layer = None
+    app._engine = None
     add_user(settings.data_dir / "users.json", "prof", "motdepasse-solide", "instructor")
     assert authenticate(settings.data_dir / "users.json", "prof", "mauvais") is None
     account = authenticate(settings.data_dir / "users.json", "prof", "motdepasse-solide")
@@ -156,6 +170,7 @@ def test_reindex_is_for_instructors_only(settings, kb, monkeypatch):
             context_var.set(ChainlitContext(session, emitter))
             await app.on_chat_start()
             await app.on_message(Message(content=text, author="x", type="user_message"))
+            await close_layer()
 
         asyncio.run(main())
         return emitter.messages()[-1]["output"]
@@ -169,4 +184,4 @@ def test_reindex_is_for_instructors_only(settings, kb, monkeypatch):
     assert reply.startswith("Index à jour : 9 leçons") and "1 ajoutés" in reply
     (kb / "10-vide.md").write_text("", encoding="utf-8")
     assert run(instructor, "/reindex").startswith("Rien n'a été indexé : le fichier 10-vide.md")
-    app._engine = app._layer = None
+    app._engine = None

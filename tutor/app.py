@@ -10,6 +10,7 @@ import asyncio
 import logging
 
 import chainlit as cl
+from chainlit.data import get_data_layer
 from chainlit.input_widget import Select
 from chainlit.server import app as chainlit_server
 from fastapi import HTTPException, Request
@@ -50,7 +51,6 @@ def _restrict_origins() -> None:
 
 _restrict_origins()
 chainlit_server.add_middleware(LearnerCookieMiddleware)
-_layer: TutorDataLayer | None = None
 
 
 def storage() -> LocalStorageClient:
@@ -59,12 +59,10 @@ def storage() -> LocalStorageClient:
 
 @cl.data_layer
 def data_layer() -> TutorDataLayer:
-    """History and feedback: SQLite under the data directory unless TUTOR_DATABASE_URL is set."""
-    global _layer
-    if _layer is None:
-        cfg = settings()
-        _layer = TutorDataLayer(database_url(cfg.data_dir, cfg.database_url), storage_provider=storage())
-    return _layer
+    """History and feedback: SQLite under the data directory unless TUTOR_DATABASE_URL is set.
+    Chainlit calls this once per process and keeps the layer (`chainlit.data.get_data_layer()`)."""
+    cfg = settings()
+    return TutorDataLayer(database_url(cfg.data_dir, cfg.database_url), storage_provider=storage())
 
 
 async def identify(headers) -> cl.User | None:
@@ -91,7 +89,7 @@ else:
 async def serve_element(request: Request, key: str):
     """A stored source, only for the learner whose threads it belongs to."""
     token = cookie_value(request.headers.get("cookie"))
-    user = await data_layer().get_user(learner_id(token)) if token else None
+    user = await get_data_layer().get_user(learner_id(token)) if token else None
     path = storage().path_for(key)
     if user is None or path is None or not key.startswith(f"{user.id}/") or not path.is_file():
         raise HTTPException(status_code=404)
