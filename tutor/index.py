@@ -273,9 +273,4 @@ def _write_chroma(path: Path, removed: list[str], chunks: list[Chunk], vectors: 
                 metadatas=[_chroma_metadata(c) for c in part],
             )
     finally:
-        _close(client)
-
-
-def _close(client) -> None:
-    """Release Chroma's files so the directory can be copied or removed."""
-    client.close()
+        client.close()  # release Chroma's files before the directory is renamed

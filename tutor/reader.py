@@ -7,7 +7,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from tutor.index import COLLECTION, IndexMissingError, IndexStore, _close, chunk_from_record, open_chroma
+from tutor.index import COLLECTION, IndexMissingError, IndexStore, chunk_from_record, open_chroma
 from tutor.knowledge import Chunk
 
 
@@ -67,6 +67,6 @@ class IndexReader:
         )
         # Questions in flight may still hold the previous snapshot; the one before it is done with.
         if self._previous is not None:
-            _close(self._previous.client)
+            self._previous.client.close()
         self._previous, self._snapshot = current, snap
         return snap
