@@ -117,6 +117,8 @@ def _with_markers(sentence: str, marks: list[int]) -> str:
     if not marks:
         return sentence
     tag = "".join(f"[{n}]" for n in marks)
+    if sentence.endswith("|"):  # a table row: the marker goes inside the last cell
+        return f"{sentence[:-1].rstrip()} {tag} |"
     match = re.search(r"[.!?…:;]+$", sentence)
     if match:
         return f"{sentence[:match.start()].rstrip()} {tag}{match.group()}"

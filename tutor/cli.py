@@ -218,7 +218,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--history", metavar="FILE", help='earlier turns: a JSON list of {"role", "content"}')
     p.add_argument("--json", action="store_true", help="print the structured result as one JSON object")
     p.add_argument("--language", choices=["auto", "fr", "en"], default="auto")
-    p.add_argument("--technique", default="answer", help="prompt technique (see prompts/)")
+    p.add_argument("--technique", default="zero-shot", help="prompt technique: zero-shot, few-shot, chain-of-thought, role, format-list, format-table, format-json")
     p.add_argument("--provider", choices=["local", "bedrock", "openai", "ollama", "fake"],
                    help="override TUTOR_LLM__PROVIDER")
     p.set_defaults(func=cmd_ask)

@@ -81,6 +81,21 @@ class RetrievalSettings(BaseModel):
     )
 
 
+class ImageSettings(BaseModel):
+    """The text-to-image model of the prompt lab (optional: without it the lab still teaches image prompts)."""
+
+    provider: Literal["none", "bedrock"] = Field(
+        "none", description="none (image prompts are scored and improved, not drawn) or bedrock.")
+    model: str = Field(
+        "amazon.titan-image-generator-v2:0",
+        description="Bedrock image model id: amazon.titan-image-generator-v1 / -v2:0, "
+        "stability.stable-diffusion-xl-v1, stability.sd3-large-v1:0, stability.stable-image-core-v1:0...")
+    region: str = Field("", description="AWS region of the image model (else TUTOR_LLM__REGION, then the usual AWS "
+                        "settings).")
+    size: int = Field(512, description="Image width and height in pixels (Titan; Stability models use their own).")
+    seed: int = Field(0, description="Seed, so that the same prompt gives the same image.")
+
+
 class AuthSettings(BaseModel):
     """Who may chat: anonymous learners (default) or accounts with passwords."""
 
@@ -124,6 +139,7 @@ class Settings(BaseSettings):
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     server: ServerSettings = Field(default_factory=ServerSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
+    image: ImageSettings = Field(default_factory=ImageSettings)
 
     @property
     def index_dir(self) -> Path:

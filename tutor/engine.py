@@ -18,10 +18,12 @@ from tutor.guard import clean_question, clean_text, looks_like_injection
 from tutor.index import IndexMissingError
 from tutor.reader import IndexReader
 from tutor.language import detect_language
-from tutor.prompts import PromptParts, load_prompts
+from tutor.formats import check_formatted
+from tutor.prompts import PromptFile, PromptParts, load_prompts
 from tutor.providers import ProviderConfigError, make_chat_model, make_embeddings
 from tutor.results import AskOptions, Citation, RetrievedChunk, TutorError, TutorResult
 from tutor.retrieval import HybridRetriever, Retrieval, analyze
+from tutor.techniques import UnknownTechnique, changed_parts, resolve, technique_note, techniques
 
 log = logging.getLogger(__name__)
 MARKER = "HORS_COURS"
@@ -37,6 +39,7 @@ class Tutor:
     def __init__(self, settings: Settings, *, chat_model=None, embeddings=None, prompts=None):
         self.settings = settings
         self.prompts = prompts or load_prompts()
+        self.techniques = techniques(self.prompts)  # checked now, not at the first question
         self.embeddings = embeddings or make_embeddings(settings)
         self.reader = IndexReader(settings.index_dir)
         self.retriever = HybridRetriever(self.reader, self.embeddings, settings.retrieval)
@@ -75,7 +78,7 @@ class Tutor:
         if hasattr(model, "warm_up"):
             from langchain_core.messages import SystemMessage
 
-            parts = self._render("answer", "fr", extracts="", question="")
+            parts = self._render(self.prompts["answer"], "fr", extracts="", question="")
             model.warm_up([SystemMessage(parts.system_text())])
 
     # ------------------------------------------------------------------ the pipeline
@@ -117,13 +120,17 @@ class Tutor:
         """Raises `QuestionError` for unusable input and `TutorError` for index or provider failures."""
         options = options or AskOptions()
         started = time.perf_counter()
+        try:
+            prompt = resolve(self.prompts, options.technique)
+        except UnknownTechnique as exc:
+            raise TutorError("unknown_technique", {"fr": exc.message("fr"), "en": exc.message("en")}) from exc
         turns = _trim_history(history)
         previous_lang = next((detect_language(t["content"]) for t in reversed(turns) if t["role"] == "user"), None)
         language = options.language if options.language in LANGUAGE_RULES else \
             detect_language(question or "", previous=previous_lang)
         question = clean_question(question)
         result = TutorResult(question=question, answer="", refused=False, language=language,
-                             technique=options.technique, provider=self.settings.llm.provider,
+                             technique=prompt.technique, provider=self.settings.llm.provider,
                              model=self.model_name)
         ms = lambda: round((time.perf_counter() - started) * 1000, 1)  # noqa: E731
 
@@ -154,15 +161,18 @@ class Tutor:
             return
 
         extracts = [h.chunk for h in retrieval.hits]
-        parts = self._render(options.technique, language, question=question, extracts="\n\n".join(
+        values = dict(question=question, extracts="\n\n".join(
             f"[{n}] {c.lesson_title} — {c.section}\n{clean_text(c.text)}" for n, c in enumerate(extracts, 1)))
+        parts = self._render(prompt, language, **values)
         parts.history = turns
         result.prompt = parts.as_dict()
+        result.technique_note = technique_note(
+            prompt, changed_parts(self._render(self.prompts["answer"], language, **values), parts), language)
 
         draft = ""
         # Small models sometimes go on to recite the extracts: stop where an extract's header would start.
         stop = list(dict.fromkeys(f"{c.lesson_title} — " for c in extracts))[:3] + ["\nQuestion"]
-        for token in _hold_marker(self._generate(parts, stop)):
+        for token in _hold_marker(self.generate(parts, stop)):
             if token is _DECLINED:
                 yield self._decline(result, "model_declined", retrieval, ms)
                 return
@@ -172,7 +182,9 @@ class Tutor:
             yield token
         result.draft_answer = draft
         draft = draft.replace(MARKER, "").strip()
-        check = check_citations(draft, [c.embed_text for c in extracts], *self._similarity(retrieval))
+        texts, similarity = [c.embed_text for c in extracts], self._similarity(retrieval)
+        check, result.format_ok = check_formatted(draft, prompt.output,
+                                                  lambda text: check_citations(text, texts, *similarity))
         if not draft or (not check.used and check.judged):
             # Nothing in the extracts supports this answer: it was invented. Say so instead.
             yield self._decline(result, "unsupported", retrieval, ms)
@@ -208,13 +220,15 @@ class Tutor:
 
         return similarity, threshold
 
-    def _render(self, technique: str, language: str, **values: str) -> PromptParts:
-        prompt = self.prompts.get(technique) or self.prompts["answer"]
+    def _render(self, prompt: PromptFile, language: str, **values: str) -> PromptParts:
         return prompt.render(language_rule=LANGUAGE_RULES[language], **values)
 
-    def _generate(self, parts: PromptParts, stop: list[str] | None = None) -> Iterator[str]:
+    def generate(self, parts: PromptParts, stop: list[str] | None = None, max_tokens: int | None = None
+                 ) -> Iterator[str]:
+        """The model's reply to `parts`, as text pieces; `max_tokens` caps it on the local model."""
+        limit = {"max_tokens": max_tokens} if max_tokens and self.settings.llm.provider == "local" else {}
         try:
-            for chunk in self.chat_model.stream(parts.messages(), stop=stop or None):
+            for chunk in self.chat_model.stream(parts.messages(), stop=stop or None, **limit):
                 text = chunk.text  # plain text whatever the provider's content blocks look like
                 if text:
                     yield text
@@ -237,7 +251,7 @@ class Tutor:
                             for t in turns[-4:])
         parts = self.prompts["rewrite"].render(history=history, question=question)
         try:
-            text = "".join(self._generate(parts)).strip().splitlines()
+            text = "".join(self.generate(parts)).strip().splitlines()
         except TutorError:
             return fallback
         rewritten = clean_text(text[0]) if text else ""

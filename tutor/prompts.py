@@ -9,6 +9,7 @@ from __future__ import annotations
 import string
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
@@ -46,9 +47,12 @@ class PromptFile(BaseModel):
     input: str
     messages: dict[str, str] = {}
     # Technique files (see techniques.py) add these.
-    technique: str | None = None
-    explains: str = ""
-    examples: list[dict[str, str]] = []
+    technique: str | None = None  # the name learners type: /technique few-shot
+    title_en: str = ""
+    order: int = 99
+    aliases: list[str] = []
+    change: dict[str, str] = {}  # per language: how this prompt differs from the zero-shot one
+    output: Literal["text", "json"] = "text"
 
     def templates(self) -> dict[str, str]:
         return {part: getattr(self, part) for part in PARTS} | {f"messages.{k}": v for k, v in self.messages.items()}
@@ -122,7 +126,8 @@ class PromptParts:
 
     def messages(self) -> list[BaseMessage]:
         # Fixed parts first (instructions, format) so a local model reuses their cache across questions.
-        turns: list[BaseMessage] = [SystemMessage(self.system_text())]
+        system = self.system_text()
+        turns: list[BaseMessage] = [SystemMessage(system)] if system else []  # a learner's raw prompt has none
         for turn in self.history:
             cls = HumanMessage if turn["role"] == "user" else AIMessage
             turns.append(cls(turn["content"]))

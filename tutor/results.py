@@ -22,7 +22,7 @@ class AskOptions:
     """Per-question choices: answer language and prompt technique."""
 
     language: str = "auto"  # auto | fr | en
-    technique: str = "answer"
+    technique: str = "zero-shot"  # a technique name or alias (tutor/techniques.py)
 
 
 @dataclass
@@ -71,7 +71,9 @@ class TutorResult:
     draft_answer: str = ""  # the model's raw text, before citation checking
     unsupported_sentences: list[str] = field(default_factory=list)
     dropped_citations: list[int] = field(default_factory=list)
-    technique: str = "answer"
+    technique: str = "zero-shot"
+    technique_note: str = ""  # one line: the technique and how it changed the prompt
+    format_ok: bool | None = None  # for a required format (JSON): did the model respect it?
     timings: Timings = field(default_factory=Timings)
     provider: str = ""
     model: str = ""
