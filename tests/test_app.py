@@ -85,6 +85,8 @@ def chat(settings, monkeypatch):
             for step in steps:
                 if isinstance(step, dict):
                     await app.on_settings_update(step)
+                elif callable(step):  # e.g. a click on an action, given the emitter to find it
+                    await step(emitter)
                 else:
                     await app.on_message(Message(content=step, author="learner", type="user_message"))
             await close_layer()

@@ -50,3 +50,12 @@ def test_rhetorical_questions_are_not_judged():
     check = check_citations("Pourquoi Titan ? Amazon Titan est conçu pour traiter le langage naturel.", EXTRACTS)
     assert [s.supported for s in check.sentences] == [None, True]
     assert check.answer == "Pourquoi Titan ? Amazon Titan est conçu pour traiter le langage naturel [2]."
+
+
+def test_a_table_row_keeps_its_marker_inside_the_last_cell():
+    extracts = ["Un prompt est une demande textuelle donnée à un modèle de base."]
+    table = "| Élément | Explication |\n|---|---|\n| Prompt | Une demande textuelle donnée à un modèle de base. |"
+    check = check_citations(table, extracts)
+    assert check.answer.splitlines()[-1] == "| Prompt | Une demande textuelle donnée à un modèle de base [1]. |"
+    row = "| Prompt | Une demande textuelle donnée à un modèle de base |"  # no full stop: before the last bar
+    assert check_citations(row, extracts).answer == "| Prompt | Une demande textuelle donnée à un modèle de base [1] |"

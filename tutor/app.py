@@ -11,12 +11,12 @@ import logging
 
 import chainlit as cl
 from chainlit.data import get_data_layer
-from chainlit.input_widget import Select
 from chainlit.server import app as chainlit_server
 from fastapi import HTTPException, Request
 from fastapi.responses import FileResponse
 from fastapi.routing import APIRoute
 
+from tutor import app_prompting
 from tutor.config import Settings
 from tutor.guard import QuestionError, error_message
 from tutor.history import LocalStorageClient, TutorDataLayer, database_url
@@ -24,6 +24,7 @@ from tutor.identity import LearnerCookieMiddleware, authenticate, cookie_value, 
 from tutor.language import detect_language
 from tutor.results import AskOptions, TutorError, TutorResult
 from tutor.retrieval import Retrieval
+from tutor.ui_prompting import technique_footer
 from tutor.ui_text import (
     ASSISTANT_NAME, STARTERS, decline_footer, retrieval_summary, source_name, sources_line, ui_text,
 )
@@ -119,6 +120,9 @@ async def get_engine():
         return _engine
 
 
+app_prompting.register(get_engine)
+
+
 @cl.on_app_startup
 async def start_loading() -> None:
     asyncio.get_running_loop().create_task(get_engine())
@@ -133,10 +137,7 @@ async def starters(user=None, language=None):
 async def on_chat_start() -> None:
     cl.user_session.set("history", [])
     cl.user_session.set("options", AskOptions())
-    await cl.ChatSettings([
-        Select(id="language", label="Langue des réponses", initial_value="auto",
-               items={"Automatique (celle de la question)": "auto", "Français": "fr", "English": "en"}),
-    ]).send()
+    await app_prompting.chat_settings(AskOptions()).send()
 
 
 @cl.on_settings_update
@@ -144,6 +145,8 @@ async def on_settings_update(values: dict) -> None:
     options: AskOptions = cl.user_session.get("options") or AskOptions()
     if values.get("language") in ("auto", "fr", "en"):
         options.language = values["language"]
+    if values.get("technique"):
+        options.technique = values["technique"]
     cl.user_session.set("options", options)
 
 
@@ -158,6 +161,7 @@ async def on_chat_resume(thread: dict) -> None:
             history.append({"role": "assistant", "content": step["output"]})
     cl.user_session.set("history", history[-HISTORY_KEEP:])
     cl.user_session.set("options", AskOptions())
+    await app_prompting.chat_settings(AskOptions()).send()
 
 
 async def reindex(language: str) -> str:
@@ -180,13 +184,14 @@ async def reindex(language: str) -> str:
 
 @cl.on_message
 async def on_message(message: cl.Message) -> None:
-    if (message.content or "").strip().lower().startswith("/reindex"):
-        language = detect_language(message.content)
-        await cl.Message(content=await reindex(language), author=ASSISTANT_NAME).send()
-        return
     history: list[dict] = cl.user_session.get("history") or []
     options: AskOptions = cl.user_session.get("options") or AskOptions()
     language = detect_language(message.content or "", previous=_last_language(history))
+    if (message.content or "").strip().lower().startswith("/reindex"):
+        await cl.Message(content=await reindex(language), author=ASSISTANT_NAME).send()
+        return
+    if (message.content or "").startswith("/") and await app_prompting.handle_command(message.content, language):
+        return
     answer = cl.Message(content="", author=ASSISTANT_NAME)
     result: TutorResult | None = None
     try:
@@ -214,24 +219,26 @@ async def on_message(message: cl.Message) -> None:
         log.exception("unexpected error while answering")
         await cl.Message(content=ui_text("unexpected", language), author=ASSISTANT_NAME).send()
         return
-    await _render(answer, result)
+    await _render(answer, result, language)
+    cl.user_session.set("last_result", result)
     history += [{"role": "user", "content": message.content},
                 {"role": "assistant", "content": result.answer}]
     cl.user_session.set("history", history[-HISTORY_KEEP:])
 
 
-async def _render(answer: cl.Message, result: TutorResult) -> None:
+async def _render(answer: cl.Message, result: TutorResult, language: str) -> None:
     """Replace the streamed draft with the checked answer, its sources as side elements."""
     if result.refused:
         answer.content = result.answer + decline_footer(result)
         answer.elements = []
     else:
-        answer.content = result.answer + sources_line(result)
+        answer.content = result.answer + sources_line(result) + technique_footer(result)
         answer.elements = [
             cl.Text(name=source_name(c), content=f"**{c.lesson_title} — {c.section}**\n\n{c.text}", display="side")
             for c in result.citations
         ]
-    answer.metadata = {"refused": result.refused, "refusal_reason": result.refusal_reason,
+    answer.actions = app_prompting.answer_actions(result, language)
+    answer.metadata = {"technique": result.technique, "refused": result.refused, "refusal_reason": result.refusal_reason,
                        "citations": [c.chunk_id for c in result.citations], "language": result.language}
     # send() also finalises a streamed message: it stamps createdAt, without which a resumed thread
     # cannot place the answer under its question.

@@ -156,6 +156,8 @@ def cmd_ask(args, settings: Settings) -> int:
             print(f"  [{c.n}] {c.lesson_title} — {c.section}")
     t = result.timings
     first = f"{t.first_token_ms / 1000:.1f} s" if t.first_token_ms else "-"
+    if result.technique_note and not result.refused:
+        print(result.technique_note)
     print(f"({result.provider}/{result.model}; first token {first}, total {t.total_ms / 1000:.1f} s"
           f"{', declined: ' + result.refusal_reason if result.refused else ''})")
     return 0
@@ -186,13 +188,17 @@ def cmd_serve(args, settings: Settings) -> int:
     return 0  # not reached
 
 
-def _admin(name: str):
-    """A command of tutor.cli_admin, imported when it runs."""
+def _lazy(module: str, name: str):
+    """A command of another tutor.cli_* module, imported when it runs."""
     def run(args, settings: Settings) -> int:
-        from tutor import cli_admin
+        import importlib
 
-        return getattr(cli_admin, name)(args, settings)
+        return getattr(importlib.import_module(f"tutor.{module}"), name)(args, settings)
     return run
+
+
+def _admin(name: str):
+    return _lazy("cli_admin", name)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -237,6 +243,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--judge-provider", choices=["bedrock", "openai", "ollama", "fake"],
                    help="provider of the judge (default: TUTOR_LLM__PROVIDER), with its TUTOR_LLM__* settings")
     p.set_defaults(func=_admin("cmd_eval"))
+
+    p = sub.add_parser("prompt-lab", help="score a prompt of yours, get an improved one, run both and compare")
+    p.add_argument("prompt")
+    p.add_argument("--kind", choices=["auto", "text", "image"], default="auto",
+                   help="text or image prompt (auto: decided from the prompt)")
+    p.add_argument("--language", choices=["auto", "fr", "en"], default="auto")
+    p.add_argument("--json", action="store_true", help="print the whole round as one JSON object")
+    p.add_argument("--images-dir", metavar="DIR", help="where to save the images of an image prompt (Bedrock)")
+    p.set_defaults(func=_lazy("cli_prompting", "cmd_prompt_lab"))
+
+    p = sub.add_parser("compare", help="answer one question with two prompt techniques, side by side")
+    p.add_argument("technique_a")
+    p.add_argument("technique_b")
+    p.add_argument("question")
+    p.add_argument("--language", choices=["auto", "fr", "en"], default="auto")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_lazy("cli_prompting", "cmd_compare"))
 
     p = sub.add_parser("serve", help="serve the chat in the browser (Chainlit)")
     p.add_argument("--host")

@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from typing import AsyncIterator, Iterator, Sequence
@@ -22,6 +21,7 @@ from tutor.formats import check_formatted
 from tutor.prompts import PromptFile, PromptParts, load_prompts
 from tutor.providers import ProviderConfigError, make_chat_model, make_embeddings
 from tutor.results import AskOptions, Citation, RetrievedChunk, TutorError, TutorResult
+from tutor.streams import in_thread
 from tutor.retrieval import HybridRetriever, Retrieval, analyze
 from tutor.techniques import UnknownTechnique, changed_parts, resolve, technique_note, techniques
 
@@ -95,25 +95,8 @@ class Tutor:
     async def astream(self, question: str, history: Sequence[dict] = (), options: AskOptions | None = None
                       ) -> AsyncIterator[Retrieval | str | TutorResult]:
         """`stream` for async callers (the chat): the engine runs in a worker thread, events come back here."""
-        loop = asyncio.get_running_loop()
-        queue: asyncio.Queue = asyncio.Queue()
-        done = object()
-
-        def work() -> None:
-            try:
-                for event in self.stream(question, history, options):
-                    loop.call_soon_threadsafe(queue.put_nowait, event)
-            except BaseException as exc:  # re-raised in the caller's task
-                loop.call_soon_threadsafe(queue.put_nowait, exc)
-            finally:
-                loop.call_soon_threadsafe(queue.put_nowait, done)
-
-        worker = loop.run_in_executor(None, work)
-        while (event := await queue.get()) is not done:
-            if isinstance(event, BaseException):
-                raise event
+        async for event in in_thread(lambda: self.stream(question, history, options)):
             yield event
-        await worker
 
     def stream(self, question: str, history: Sequence[dict] = (), options: AskOptions | None = None
                ) -> Iterator[Retrieval | str | TutorResult]:

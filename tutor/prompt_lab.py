@@ -133,12 +133,12 @@ def split_negative(prompt: str) -> tuple[str, str]:
 
 def parse_review(text: str) -> tuple[str, str]:
     """(critique, improved prompt) from the model's reply; empty strings for what it did not give."""
-    match = re.search(r"critique\s*:\s*(.*?)\n\s*\**\s*(?:prompt am[ée]lior[ée]|improved prompt)\s*\**\s*:\s*(.*)",
+    match = re.search(r"critique\s*:\s*(.*?)\n\s*\**\s*(?:prompt am[ée]lior[ée]|improved prompt)\s*\**\s*:\s*\**\s*(.*)",
                       text, re.S | re.I)
     if not match:
         return text.strip().removeprefix("Critique :").strip(), ""
-    improved = match.group(2).strip().strip("«»\"“” \n")
-    return match.group(1).strip(), improved
+    improved = match.group(2).strip().strip("«»\"“”*` \n")
+    return match.group(1).strip().strip("* "), improved
 
 
 class PromptLab:

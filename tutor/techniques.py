@@ -94,3 +94,19 @@ def catalogue(prompts: dict[str, PromptFile], current: str, language: str) -> st
         ("Techniques disponibles (tapez `/technique NOM`, ou utilisez le panneau des réglages ; "
          "`/compare A B` répond avec deux d'entre elles) :")
     return "\n".join([head, *lines])
+
+
+def compare(tutor, question: str, names: list[str], history=(), options=None) -> list:
+    """The same question answered with each technique of `names`: one complete `TutorResult` each, in the
+    same language and over the same history, so only the prompt differs."""
+    from dataclasses import replace
+
+    from tutor.results import AskOptions
+
+    options = options or AskOptions()
+    results = []
+    for name in names:
+        result = tutor.ask(question, history, replace(options, technique=name))
+        options = replace(options, language=result.language)
+        results.append(result)
+    return results

@@ -14,6 +14,7 @@ STARTERS = [
      "/public/starter-compare.svg"),
     ("Les quatre parties d'un prompt", "Quelles sont les quatre parties d'un prompt ?", "/public/starter-prompt.svg"),
     ("Améliorer un prompt", "Quelles techniques permettent d'améliorer un prompt ?", "/public/starter-improve.svg"),
+    ("Améliore mon prompt", "/prompt Parle-moi des modèles de base", "/public/starter-lab.svg"),
 ]
 
 TEXTS = {
@@ -35,6 +36,37 @@ TEXTS = {
                                  "keeps serving."},
     "reindex_busy": {"fr": "Une autre indexation est en cours : réessayez dans un instant.",
                      "en": "Another indexing is running: try again in a moment."},
+    "anatomy_button": {"fr": "Anatomie du prompt", "en": "Anatomy of the prompt"},
+    "compare_button": {"fr": "Comparer avec {other}", "en": "Compare with {other}"},
+    "no_answer_yet": {"fr": "Posez d'abord une question : je vous montrerai ensuite le prompt qui a produit ma réponse.",
+                      "en": "Ask a question first: then I'll show you the prompt behind my answer."},
+    "technique_set": {"fr": "C'est noté : je réponds désormais avec la technique **{title}**. Ce qui change dans mon "
+                            "prompt : {change} Posez une question pour voir l'effet, puis cliquez sur « Anatomie du "
+                            "prompt ».",
+                      "en": "Done: I now answer with the **{title}** technique. What changes in my prompt: {change} "
+                            "Ask a question to see the effect, then click “Anatomy of the prompt”."},
+    "compare_help": {"fr": "Pour comparer deux techniques : `/compare TECHNIQUE_A TECHNIQUE_B votre question` (sans "
+                           "question, je reprends votre dernière question). Techniques : {names}.",
+                     "en": "To compare two techniques: `/compare TECHNIQUE_A TECHNIQUE_B your question` (without a "
+                           "question, I reuse your last one). Techniques: {names}."},
+    "compare_no_question": {"fr": "Quelle question dois-je poser avec ces deux techniques ? Ajoutez-la après leurs "
+                                  "noms, ou posez-la d'abord.",
+                            "en": "Which question should I ask with both techniques? Add it after their names, or "
+                                  "ask it first."},
+    "answering_with": {"fr": "Réponse avec {technique}", "en": "Answering with {technique}"},
+    "lab_help": {"fr": "Laboratoire de prompt : écrivez `/prompt` suivi de votre prompt, par exemple `/prompt Résume "
+                       "ce qu'est un LLM`. Je dis quelles parties il contient, je propose une version améliorée, "
+                       "puis je lance les deux pour comparer. Un prompt d'image (« Génère une image de… ») est "
+                       "jugé sur le sujet, le style, la composition, l'éclairage et le prompt négatif.",
+                 "en": "Prompt lab: type `/prompt` followed by your prompt, e.g. `/prompt Summarise what an LLM is`. "
+                       "I say which parts it has, propose an improved version, then run both to compare. An image "
+                       "prompt (“Generate an image of…”) is judged on subject, style, composition, lighting and "
+                       "negative prompt."},
+    "lab_rubric": {"fr": "Grille du cours", "en": "The course's rubric"},
+    "lab_review": {"fr": "Le modèle relit votre prompt", "en": "The model reviews your prompt"},
+    "lab_run_original": {"fr": "Résultat de votre prompt", "en": "Result of your prompt"},
+    "lab_run_improved": {"fr": "Résultat du prompt amélioré", "en": "Result of the improved prompt"},
+    "lab_retry": {"fr": "Essayer le prompt amélioré", "en": "Try the improved prompt"},
     "why_declined": {
         "fr": {"injection": "Je suis ici pour vous aider à apprendre ce cours : je ne change pas de rôle.",
                "off_topic": "", "model_declined": "", "unsupported": ""},
