@@ -147,3 +147,61 @@ def test_the_embedded_model_answers_in_the_browser(real_server):
         assert "instruction" in page.content().lower() and "contexte" in page.content().lower(), answer
         page.screenshot(path=str(ARTIFACTS / "chat-answer-local-model.png"))
         browser.close()
+
+
+PROMPT_ANSWER = "Un prompt est une demande textuelle donnée à un modèle de base [1]."
+
+
+@pytest.fixture
+def prompt_server(settings, tmp_path):
+    proc, url = start_server(settings, tmp_path, TUTOR_LLM__PROVIDER="fake", TUTOR_EMBEDDINGS__PROVIDER="fake",
+                             TUTOR_LLM__FAKE_RESPONSES=json.dumps([PROMPT_ANSWER]))
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+def test_prompt_lab_anatomy_and_technique_switch_in_the_browser(prompt_server):
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = launch(p)
+        page = open_chat(browser, prompt_server)
+        try:
+            # One prompt-lab round from its starter, shown side by side, then a retry with the improved prompt.
+            page.get_by_text("Améliore mon prompt").click()
+            page.get_by_text("Laboratoire de prompt — essai 1").wait_for(timeout=90_000)
+            columns = page.locator("[data-testid=side-by-side-column]")
+            columns.first.wait_for(timeout=30_000)
+            assert columns.count() == 2 and "Votre prompt (2/7)" in columns.first.inner_text()
+            page.screenshot(path=str(ARTIFACTS / "prompt-lab.png"), full_page=True)
+            page.get_by_role("button", name="Essayer le prompt amélioré").last.click()
+            page.get_by_text("Laboratoire de prompt — essai 2").wait_for(timeout=90_000)
+            assert page.get_by_text("essai précédent : 2/7", exact=False).count() >= 1
+
+            # An answer says its technique; "Anatomie du prompt" shows the four parts and links the lesson.
+            page.fill("#chat-input", "Qu'est-ce qu'un prompt ?")
+            page.locator("#chat-submit").click()
+            page.get_by_text("Technique : Réponse directe (zero-shot)", exact=False).wait_for(timeout=60_000)
+            page.get_by_role("button", name="Anatomie du prompt").last.click()
+            page.get_by_text("1. Instructions").wait_for(timeout=30_000)
+            for label in ("2. Contexte", "3. Données d'entrée", "4. Sortie"):
+                assert page.get_by_text(label).count() >= 1
+            page.locator(".element-link", has_text="La structure d'un prompt").last.click()
+            page.get_by_text("le format attendu de la réponse", exact=False).first.wait_for(timeout=10_000)
+            page.screenshot(path=str(ARTIFACTS / "prompt-anatomy.png"))
+
+            # Switch technique in the settings panel; the next answer uses it.
+            page.locator("#chat-settings-open-modal").click()
+            page.locator("#technique").click()
+            page.get_by_role("option", name="Avec exemples (few-shot)").click()
+            page.locator("#confirm").click()
+            page.fill("#chat-input", "Qu'est-ce qu'un prompt ?")
+            page.locator("#chat-submit").click()
+            page.get_by_text("Technique : Avec exemples (few-shot)", exact=False).wait_for(timeout=60_000)
+            page.screenshot(path=str(ARTIFACTS / "prompt-technique.png"))
+        except Exception:
+            page.screenshot(path=str(ARTIFACTS / "prompt-failure.png"), full_page=True)
+            raise
+        browser.close()

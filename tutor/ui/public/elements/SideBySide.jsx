@@ -4,7 +4,9 @@ export default function SideBySide() {
   const columns = props.columns || [];
   const labels = props.labels || {};
   return (
-    <div className="grid grid-cols-1 md:grid-cols-2 gap-3 w-full" data-testid="side-by-side">
+    // Inline grid style: Tailwind only ships the classes Chainlit itself uses.
+    <div className="w-full" data-testid="side-by-side"
+         style={{display: "grid", gridTemplateColumns: "repeat(auto-fit, minmax(220px, 1fr))", gap: "0.75rem"}}>
       {columns.map((column, i) => (
         <div key={i} className="rounded-md border p-3 flex flex-col gap-2 min-w-0" data-testid="side-by-side-column">
           <div className="font-semibold">{column.heading}</div>
