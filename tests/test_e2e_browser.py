@@ -54,13 +54,18 @@ def start_server(settings, tmp_path, **env_overrides):
     return proc, url
 
 
-@pytest.fixture
-def server(settings, tmp_path):
+def fake_server(settings, tmp_path, reply):
+    """A chat server on fakes (embeddings and a model that always gives `reply`), stopped afterwards."""
     proc, url = start_server(settings, tmp_path, TUTOR_LLM__PROVIDER="fake", TUTOR_EMBEDDINGS__PROVIDER="fake",
-                             TUTOR_LLM__FAKE_RESPONSES=json.dumps([ANSWER]))
+                             TUTOR_LLM__FAKE_RESPONSES=json.dumps([reply]))
     yield url
     proc.terminate()
     proc.wait(timeout=20)
+
+
+@pytest.fixture
+def server(settings, tmp_path):
+    yield from fake_server(settings, tmp_path, ANSWER)
 
 
 @pytest.fixture
@@ -154,11 +159,7 @@ PROMPT_ANSWER = "Un prompt est une demande textuelle donnée à un modèle de ba
 
 @pytest.fixture
 def prompt_server(settings, tmp_path):
-    proc, url = start_server(settings, tmp_path, TUTOR_LLM__PROVIDER="fake", TUTOR_EMBEDDINGS__PROVIDER="fake",
-                             TUTOR_LLM__FAKE_RESPONSES=json.dumps([PROMPT_ANSWER]))
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    yield from fake_server(settings, tmp_path, PROMPT_ANSWER)
 
 
 def test_prompt_lab_anatomy_and_technique_switch_in_the_browser(prompt_server):

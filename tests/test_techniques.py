@@ -144,3 +144,9 @@ def test_compare_returns_two_complete_results_that_differ_only_by_prompt(indexed
     texts = [{p["name"]: p["text"] for p in r.prompt["parts"]} for r in (first, second)]
     assert texts[0]["context"] == texts[1]["context"]  # same extracts
     assert texts[0]["output_format"] != texts[1]["output_format"]
+
+
+def test_a_reply_with_nothing_but_markers_is_declined(indexed):
+    tutor = make_tutor(indexed, "- - [1]\n- - [2]\n- - [3]")
+    result = tutor.ask("Quelles sont les quatre parties d'un prompt ?", options=AskOptions(technique="format-list"))
+    assert result.refused and result.refusal_reason == "unsupported"

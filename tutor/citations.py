@@ -121,5 +121,7 @@ def _with_markers(sentence: str, marks: list[int]) -> str:
         return f"{sentence[:-1].rstrip()} {tag} |"
     match = re.search(r"[.!?…:;]+$", sentence)
     if match:
-        return f"{sentence[:match.start()].rstrip()} {tag}{match.group()}"
+        head = sentence[:match.start()]
+        space = " " if head.endswith(" ") else ""  # French typography: "sont :" stays "sont [1] :"
+        return f"{head.rstrip()} {tag}{space}{match.group()}"
     return f"{sentence} {tag}"

@@ -9,27 +9,32 @@ from tutor.cli import EXIT_BAD_INPUT, _err
 from tutor.config import Settings
 
 
+def _guarded(run, text: str, language: str):
+    """(run(), 0), or (None, 2) after printing what the learner must know about bad input or a failed model."""
+    from tutor.guard import QuestionError, error_message
+    from tutor.results import TutorError
+
+    try:
+        return run(), 0
+    except QuestionError as exc:
+        _err(error_message(exc, language, n=len(text or "")))
+    except TutorError as exc:
+        _err(exc.message(language))
+    return None, EXIT_BAD_INPUT
+
+
 def cmd_prompt_lab(args, settings: Settings) -> int:
     """Score a prompt with the course's rubric, get the model's critique and an improved prompt, run both."""
     from tutor.engine import Tutor
-    from tutor.guard import QuestionError, error_message
     from tutor.language import detect_language
-    from tutor.prompt_lab import LabEvent, PromptLab
-    from tutor.results import TutorError
+    from tutor.prompt_lab import PromptLab
     from tutor.ui_prompting import lab_report
 
     language = args.language if args.language != "auto" else detect_language(args.prompt or "")
-    result = None
-    try:
-        for event in PromptLab(Tutor(settings)).stream(args.prompt, language=language, kind=args.kind):
-            if not isinstance(event, LabEvent):
-                result = event
-    except QuestionError as exc:
-        _err(error_message(exc, language, n=len(args.prompt or "")))
-        return EXIT_BAD_INPUT
-    except TutorError as exc:
-        _err(exc.message(language))
-        return EXIT_BAD_INPUT
+    result, code = _guarded(lambda: list(PromptLab(Tutor(settings)).stream(
+        args.prompt, language=language, kind=args.kind))[-1], args.prompt, language)
+    if code:
+        return code
     saved = {}
     if args.images_dir and result.images:
         Path(args.images_dir).mkdir(parents=True, exist_ok=True)
@@ -52,22 +57,16 @@ def cmd_prompt_lab(args, settings: Settings) -> int:
 def cmd_compare(args, settings: Settings) -> int:
     """Answer one question with two techniques and print both answers and what changed in the prompt."""
     from tutor.engine import Tutor
-    from tutor.guard import QuestionError, error_message
     from tutor.language import detect_language
-    from tutor.results import AskOptions, TutorError
+    from tutor.results import AskOptions
     from tutor.techniques import changed_parts, compare
     from tutor.ui_prompting import part_label
 
-    language = detect_language(args.question or "")
-    try:
-        results = compare(Tutor(settings), args.question, [args.technique_a, args.technique_b],
-                          options=AskOptions(language=args.language))
-    except QuestionError as exc:
-        _err(error_message(exc, language, n=len(args.question or "")))
-        return EXIT_BAD_INPUT
-    except TutorError as exc:
-        _err(exc.message(language))
-        return EXIT_BAD_INPUT
+    results, code = _guarded(lambda: compare(Tutor(settings), args.question, [args.technique_a, args.technique_b],
+                                             options=AskOptions(language=args.language)),
+                             args.question, detect_language(args.question or ""))
+    if code:
+        return code
     if args.json:
         print(json.dumps([r.as_dict() for r in results], ensure_ascii=False, indent=2))
         return 0
