@@ -55,6 +55,18 @@ def test_a_missed_threshold_exits_1_and_lists_the_failed_case(settings, tmp_path
     assert "Gate: FAILED" in result.stdout and "fully_correct" in result.stdout and "- a1" in result.stdout
 
 
+def test_a_technique_is_evaluated_on_the_same_cases(settings, tmp_path):
+    ingest(settings)
+    dataset, out = write_dataset(tmp_path, CASES), tmp_path / "out.json"
+    result = run_eval(settings, tmp_path, "--dataset", str(dataset), "--technique", "format-list", "--json", str(out),
+                      replies=["- Les LLM sont formés sur des milliers de milliards de mots."])
+    assert result.returncode == 0, result.stdout + result.stderr
+    data = json.loads(out.read_text())
+    assert data["meta"]["technique"] == "format-list" and data["summary"]["fully_correct"] == 1.0
+    unknown = run_eval(settings, tmp_path, "--dataset", str(dataset), "--technique", "telepathie")
+    assert unknown.returncode == 2 and "telepathie" in unknown.stderr
+
+
 def test_a_malformed_dataset_stops_with_its_line_number(settings, tmp_path):
     dataset = tmp_path / "bad.jsonl"
     dataset.write_text(json.dumps(CASES[0]) + "\n{oops\n", encoding="utf-8")

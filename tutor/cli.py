@@ -224,7 +224,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--history", metavar="FILE", help='earlier turns: a JSON list of {"role", "content"}')
     p.add_argument("--json", action="store_true", help="print the structured result as one JSON object")
     p.add_argument("--language", choices=["auto", "fr", "en"], default="auto")
-    p.add_argument("--technique", default="zero-shot", help="prompt technique: zero-shot, few-shot, chain-of-thought, role, format-list, format-table, format-json")
+    p.add_argument("--technique", default="zero-shot", help="prompt technique: zero-shot, few-shot, chain-of-thought, role, "
+                   "format-list, format-table, format-json")
     p.add_argument("--provider", choices=["local", "bedrock", "openai", "ollama", "fake"],
                    help="override TUTOR_LLM__PROVIDER")
     p.set_defaults(func=cmd_ask)
@@ -239,6 +240,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--thresholds", default=str(EVALS_DIR / "thresholds.json"))
     p.add_argument("--baseline", default=str(EVALS_DIR / "baseline.json"))
     p.add_argument("--update-baseline", action="store_true", help="store this run as the baseline if it passes")
+    p.add_argument("--technique", default="zero-shot", help="answer with this prompt technique (compare techniques "
+                   "on the golden set; the gate and the baseline are for zero-shot)")
     p.add_argument("--judge", action="store_true", help="add LLM-judged faithfulness and helpfulness (optional)")
     p.add_argument("--judge-provider", choices=["bedrock", "openai", "ollama", "fake"],
                    help="provider of the judge (default: TUTOR_LLM__PROVIDER), with its TUTOR_LLM__* settings")

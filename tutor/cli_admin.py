@@ -35,6 +35,7 @@ def cmd_eval(args, settings: Settings) -> int:
     from tutor.evaluation.report import html_report, text_report
     from tutor.evaluation.runner import evaluate, load_json
     from tutor.results import TutorError
+    from tutor.techniques import UnknownTechnique, resolve
 
     try:
         cases = load_dataset(Path(args.dataset))
@@ -47,7 +48,11 @@ def cmd_eval(args, settings: Settings) -> int:
     baseline = load_json(Path(args.baseline)) if args.baseline else None
     try:
         tutor = Tutor(settings)
+        technique = resolve(tutor.prompts, args.technique).technique
         tutor.warm_up()
+    except UnknownTechnique as exc:
+        _err(exc.message("en"))
+        return EXIT_BAD_INPUT
     except TutorError as exc:
         _err(exc.message("en"))
         return EXIT_BAD_INPUT
@@ -65,7 +70,7 @@ def cmd_eval(args, settings: Settings) -> int:
         except (JudgeConfigError, TutorError) as exc:
             _err(f"--judge: {exc}")
             return EXIT_BAD_INPUT
-    run = evaluate(tutor, cases, thresholds, baseline, progress=progress, judge=judge)
+    run = evaluate(tutor, cases, thresholds, baseline, progress=progress, judge=judge, technique=technique)
     print(text_report(run))
     for target, content in ((args.json, lambda: json.dumps(run.as_dict(), ensure_ascii=False, indent=2)),
                             (args.html, lambda: html_report(run))):

@@ -59,10 +59,12 @@ ADDITIONS = {
                       "Output format: three to five short sentences, then one concrete example."),
     "subject": ("Sujet : précisez qui ou quoi, en train de faire quoi, et où.",
                 "Subject: say who or what, doing what, and where."),
-    "style": ("Style : illustration numérique détaillée, couleurs douces.", "Style: detailed digital illustration, soft colours."),
+    "style": ("Style : illustration numérique détaillée, couleurs douces.",
+              "Style: detailed digital illustration, soft colours."),
     "composition": ("Composition : plan moyen, sujet au centre.", "Composition: medium shot, subject centred."),
     "lighting": ("Éclairage : lumière douce de fin de journée.", "Lighting: soft late-afternoon light."),
-    "negative": ("Prompt négatif : texte, filigrane, flou, déformations.", "Negative prompt: text, watermark, blur, distortions."),
+    "negative": ("Prompt négatif : texte, filigrane, flou, déformations.",
+                 "Negative prompt: text, watermark, blur, distortions."),
 }
 _EXAMPLE = re.compile(r"\b(?:exemples?|examples?)\s*:|\bpar exemple\b|\bfor example\b")
 _NEGATIVE_LINE = re.compile(r"^\s*(?:prompt n[ée]gatif|n[ée]gatif|[àa] [ée]viter|negative prompt|avoid)\s*:\s*(.+)$",

@@ -28,7 +28,8 @@ TASK = _cues(
     r"decrivez", r"donne[sz]?", r"compare[sz]?", r"tradui[st]", r"traduisez", r"genere[sz]?", r"cree[sz]?",
     r"propose[sz]?", r"analyse[sz]?", r"definis", r"definissez", r"classe[sz]?", r"corrige[sz]?", r"reponds",
     r"repondez", r"presente[sz]?", r"calcule[sz]?", r"fais", r"faites", r"aide-moi", r"enumere[sz]?", r"illustre[sz]?",
-    r"dessine[sz]?", r"parle-moi", r"dis", r"dites", r"dis-moi", r"montre-moi", r"cite[sz]?", r"indique[sz]?", r"identifie[sz]?",
+    r"dessine[sz]?", r"parle-moi", r"dis", r"dites", r"dis-moi", r"montre-moi", r"cite[sz]?", r"indique[sz]?",
+    r"identifie[sz]?",
     r"explain", r"write", r"summari[sz]e", r"list", r"describe", r"give", r"translate", r"generate", r"create",
     r"analy[sz]e", r"define", r"classify", r"answer", r"draft", r"tell me", r"draw", r"show me", r"name",
     r"instructions?\s*:", r"tache\s*:", r"task\s*:", r"consigne\s*:")
@@ -37,7 +38,8 @@ CONTEXT = _cues(
     r"mon public", r"(?:pour|a) (?:des|un|une|les|mes) (?:debutants?|eleves?|etudiants?|enfants?|collegues?|public|"
     r"lecteurs?|clients?|professionnels?)", r"destine a", r"dans le cadre", r"sachant que", r"tu es", r"vous etes",
     r"en tant que", r"agis comme", r"niveau", r"public", r"objectif", r"afin de", r"i am", r"i'm", r"we are",
-    r"you are", r"act as", r"as an?", r"(?:for|to) (?:a )?(?:beginners?|students?|children|novices?|my)", r"audience", r"background",
+    r"you are", r"act as", r"as an?", r"(?:for|to) (?:a )?(?:beginners?|students?|children|novices?|my)", r"audience",
+    r"background",
     r"my goal", r"in order to")
 INPUT = _cues(
     r"donnees(?: d'entree)?\s*:", r"texte\s*:", r"voici", r"ci-dessous", r"suivante?s?\s*:", r"input\s*:",
@@ -77,7 +79,8 @@ IMAGE_CRITERIA = ("subject", "style", "composition", "lighting", "negative")
 LABELS = {
     "instructions": ("Instructions", "Instructions"), "context": ("Contexte", "Context"),
     "input": ("Données d'entrée", "Input data"), "output_format": ("Sortie", "Output format"),
-    "clear": ("Clair", "Clear"), "contextual": ("Contextuel", "Contextual"), "structured": ("Bien structuré", "Well structured"),
+    "clear": ("Clair", "Clear"), "contextual": ("Contextuel", "Contextual"),
+    "structured": ("Bien structuré", "Well structured"),
     "subject": ("Sujet", "Subject"), "style": ("Style", "Style"), "composition": ("Composition", "Composition"),
     "lighting": ("Éclairage", "Lighting"), "negative": ("Prompt négatif", "Negative prompt"),
 }
@@ -195,13 +198,16 @@ def score_image(text: str) -> Rubric:
     descriptive = [w for w in _words(text) if len(w) > 3]
     checks = {
         "subject": (len(descriptive) >= 3, "le sujet de l'image est décrit", "the subject is described",
-                    "le sujet est trop vague : qui ou quoi, et que fait-il ?", "the subject is too vague: who or what, doing what?"),
+                    "le sujet est trop vague : qui ou quoi, et que fait-il ?",
+                    "the subject is too vague: who or what, doing what?"),
         "style": (bool(STYLE.search(folded)), "le style est choisi", "a style is chosen",
                   "aucun style (photo réaliste, aquarelle, dessin animé…)", "no style (photo, watercolour, cartoon…)"),
         "composition": (bool(COMPOSITION.search(folded)), "le cadrage est indiqué", "the framing is given",
-                        "aucune composition (gros plan, plan large, sujet au centre…)", "no composition (close-up, wide shot…)"),
+                        "aucune composition (gros plan, plan large, sujet au centre…)",
+                        "no composition (close-up, wide shot…)"),
         "lighting": (bool(LIGHTING.search(folded)), "l'éclairage est indiqué", "the lighting is given",
-                     "aucun éclairage (lumière douce, coucher de soleil, néon…)", "no lighting (soft light, sunset, neon…)"),
+                     "aucun éclairage (lumière douce, coucher de soleil, néon…)",
+                     "no lighting (soft light, sunset, neon…)"),
         "negative": (bool(NEGATIVE.search(folded)), "il dit ce qu'il faut éviter", "it says what to avoid",
                      "aucun prompt négatif (ce qu'il faut éviter : texte, flou, déformations…)",
                      "no negative prompt (what to avoid: text, blur, distortions…)"),

@@ -129,7 +129,8 @@ def lab_report(lab: LabRound, lesson_name: str | None) -> str:
     where = f" — {lesson_name}" if lesson_name else ""
     lines = [head, f"**{'Rubric score:' if en else 'Score de la grille :'} {rubric.score}/{rubric.total}**{progress}",
              "", (f"What the course's rubric finds in your {kind}{where}:" if en else
-                  f"Ce que la grille du cours trouve dans votre {kind}{where} :"), "\n".join(f"- {line}" for line in findings(rubric, lab.language).splitlines())]
+                  f"Ce que la grille du cours trouve dans votre {kind}{where} :"),
+             "\n".join(f"- {line}" for line in findings(rubric, lab.language).splitlines())]
     if lab.critique:
         lines += ["", f"**{'The model’s critique' if en else 'La critique du modèle'}** : {lab.critique}"]
     by = ("proposed by the model, checked by the rubric" if en else "proposé par le modèle, vérifié par la grille") \

@@ -26,7 +26,8 @@ def _fmt(value) -> str:
 def text_report(run: EvalRun) -> str:
     thresholds = run.meta["thresholds"]
     lines = [f"{run.summary['passed']}/{run.summary['cases']} cases passed "
-             f"({run.meta['provider']}/{run.meta['model']}, {run.meta['seconds']} s)", "",
+             f"({run.meta['provider']}/{run.meta['model']}, technique {run.meta.get('technique', 'zero-shot')}, "
+             f"{run.meta['seconds']} s)", "",
              f"{'metric':26} {'value':>9} {'threshold':>10} {'vs baseline':>12}"]
     for key, label in LABELS.items():
         delta = run.baseline_delta.get(key)
@@ -94,7 +95,7 @@ def html_report(run: EvalRun) -> str:
 td,th{{border:1px solid #ccc;padding:3px 8px;font-size:13px;text-align:left}}</style>
 <h1>tutor eval: {run.summary['passed']}/{run.summary['cases']} cases passed</h1>
 <p>{html.escape(run.meta['provider'])}/{html.escape(run.meta['model'])}, embeddings {html.escape(run.meta['embeddings'])},
-{run.meta['seconds']} s. Gate: <b>{html.escape(verdict)}</b></p>
+technique {html.escape(run.meta.get('technique', 'zero-shot'))}, {run.meta['seconds']} s. Gate: <b>{html.escape(verdict)}</b></p>
 <h2>Summary</h2><table><tr><th>metric</th><th>value</th><th>threshold</th><th>vs baseline</th></tr>{summary_rows}</table>
 {_table("Per lesson", run.by_lesson)}{_table("Per case type", run.by_type)}{_latency_chart(run.rows)}
 <h2>Failed cases</h2><table><tr><th>id</th><th>question</th><th>answer</th></tr>{failed}</table></html>"""

@@ -34,9 +34,9 @@ class EvalRun:
                 "threshold_failures": self.failures, "baseline_delta": self.baseline_delta, "cases": self.rows}
 
 
-def run_case(tutor, case: Case) -> dict:
+def run_case(tutor, case: Case, technique: str = "zero-shot") -> dict:
     try:
-        result = tutor.ask(case.question, case.history, AskOptions()).as_dict()
+        result = tutor.ask(case.question, case.history, AskOptions(technique=technique)).as_dict()
     except QuestionError as exc:
         result = {"answer": "", "refused": True, "refusal_reason": f"bad_input:{exc.code}"}
     except TutorError as exc:
@@ -45,12 +45,14 @@ def run_case(tutor, case: Case) -> dict:
 
 
 def evaluate(tutor, cases: list[Case], thresholds: dict, baseline: dict | None = None,
-             progress: Callable[[int, int, dict], None] | None = None, judge=None) -> EvalRun:
-    """Run every case; `judge` (optional, see judge.py) adds LLM-judged scores outside the gate."""
+             progress: Callable[[int, int, dict], None] | None = None, judge=None,
+             technique: str = "zero-shot") -> EvalRun:
+    """Run every case with the prompt `technique`; `judge` (optional, see judge.py) adds LLM-judged scores
+    outside the gate."""
     started = time.perf_counter()
     rows, results = [], []
     for i, case in enumerate(cases, 1):
-        result = run_case(tutor, case)
+        result = run_case(tutor, case, technique)
         row = score_case(case, result)
         rows.append(row)
         results.append(result)
@@ -69,7 +71,7 @@ def evaluate(tutor, cases: list[Case], thresholds: dict, baseline: dict | None =
     base = (baseline or {}).get("summary", {})
     delta = {k: round(v - base[k], 4) for k, v in summary.items()
              if isinstance(v, (int, float)) and isinstance(base.get(k), (int, float))}
-    meta = {"provider": tutor.settings.llm.provider, "model": tutor.model_name,
+    meta = {"provider": tutor.settings.llm.provider, "model": tutor.model_name, "technique": technique,
             "embeddings": tutor.settings.embeddings.provider, "seconds": round(time.perf_counter() - started, 1),
             "thresholds": thresholds}
     return EvalRun(rows, summary, breakdown(rows, "lesson"), breakdown(rows, "type"), failures, delta, meta)
