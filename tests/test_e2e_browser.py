@@ -202,6 +202,13 @@ def test_prompt_lab_anatomy_and_technique_switch_in_the_browser(prompt_server):
             page.locator("#chat-submit").click()
             page.get_by_text("Technique : Avec exemples (few-shot)", exact=False).wait_for(timeout=60_000)
             page.screenshot(path=str(ARTIFACTS / "prompt-technique.png"))
+
+            # Reload and resume: the lab's side-by-side comes back from the history.
+            page.goto(prompt_server)
+            page.get_by_text("/prompt Parle-moi").first.click()
+            page.get_by_text("Laboratoire de prompt — essai 2").wait_for(timeout=30_000)
+            page.locator("[data-testid=side-by-side-column]").first.wait_for(timeout=30_000)
+            assert "Prompt amélioré" in page.locator("[data-testid=side-by-side]").last.inner_text()
         except Exception:
             page.screenshot(path=str(ARTIFACTS / "prompt-failure.png"), full_page=True)
             raise

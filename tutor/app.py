@@ -94,7 +94,8 @@ async def serve_element(request: Request, key: str):
     path = storage().path_for(key)
     if user is None or path is None or not key.startswith(f"{user.id}/") or not path.is_file():
         raise HTTPException(status_code=404)
-    return FileResponse(path, media_type="text/plain; charset=utf-8")
+    kind = storage().media_type(path)
+    return FileResponse(path, media_type=f"{kind}; charset=utf-8" if kind.startswith("text/") else kind)
 
 
 # Before Chainlit's catch-all route, which would otherwise answer with the chat page.

@@ -10,7 +10,7 @@ import logging
 import time
 from typing import AsyncIterator, Iterator, Sequence
 
-from tutor.citations import MIN_WORDS, check_citations
+from tutor.citations import check_citations
 from tutor.config import Settings
 from tutor.decisions import SUPPORT_SIMILARITY, RelevancePolicy, closest_lessons, needs_rewrite
 from tutor.guard import clean_question, clean_text, looks_like_injection
@@ -168,8 +168,8 @@ class Tutor:
         texts, similarity = [c.embed_text for c in extracts], self._similarity(retrieval)
         check, result.format_ok = check_formatted(draft, prompt.output,
                                                   lambda text: check_citations(text, texts, *similarity))
-        if not check.used and (check.judged or len(analyze(draft)) < MIN_WORDS):
-            # Nothing in the extracts supports this answer (it was invented), or it says nothing. Say so.
+        if not check.used and (check.judged or not analyze(draft)):
+            # Nothing in the extracts supports this answer (it was invented), or it has no words. Say so.
             yield self._decline(result, "unsupported", retrieval, ms)
             return
         result.answer = check.answer

@@ -60,6 +60,17 @@ class TutorDataLayer(SQLAlchemyDataLayer):
         return await super().execute_sql(query, parameters)
 
 
+    async def get_all_user_threads(self, user_id=None, thread_id=None):
+        """Chainlit's threads, with each element's props decoded: a comparison shown again on resume needs
+        them as an object, and the base layer hands back the stored JSON text."""
+        threads = await super().get_all_user_threads(user_id=user_id, thread_id=thread_id)
+        for thread in threads or []:
+            for element in thread.get("elements") or []:
+                if isinstance(element.get("props"), str):
+                    element["props"] = json.loads(element["props"] or "{}")
+        return threads
+
+
 def database_url(data_dir: Path, configured: str = "") -> str:
     """The configured URL, or an SQLite file under the data directory."""
     if configured:
@@ -102,6 +113,11 @@ async def export_feedback(layer: TutorDataLayer) -> list[dict]:
     return out
 
 
+# Element types served back as themselves (sources, generated images, comparison props); anything else,
+# HTML included, is served as plain text.
+SERVED_TYPES = {"text/plain", "image/png", "image/jpeg", "image/webp", "application/json"}
+
+
 class LocalStorageClient:
     """Keeps element files (the sources shown beside answers) under the data directory; Chainlit ships only
     cloud storage clients. Files are served by `tutor.app` to the learner who owns them, nobody else."""
@@ -121,12 +137,24 @@ class LocalStorageClient:
             return {}
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+        self._mime_path(path).write_text(mime if mime in SERVED_TYPES else "text/plain", encoding="utf-8")
         return {"object_key": object_key, "url": f"{self.url_prefix}/{object_key}"}
+
+    @staticmethod
+    def _mime_path(path: Path) -> Path:
+        return path.with_name(path.name + ".mime")
+
+    def media_type(self, path: Path) -> str:
+        """What to serve a stored file as: its upload type when safe (never HTML), else plain text."""
+        stored = self._mime_path(path)
+        kind = stored.read_text(encoding="utf-8").strip() if stored.is_file() else "text/plain"
+        return kind if kind in SERVED_TYPES else "text/plain"
 
     async def delete_file(self, object_key: str) -> bool:
         path = self.path_for(object_key)
         if path is not None and path.exists():
             path.unlink()
+            self._mime_path(path).unlink(missing_ok=True)
             return True
         return False
 
