@@ -65,6 +65,8 @@ def test_a_technique_is_evaluated_on_the_same_cases(settings, tmp_path):
     assert data["meta"]["technique"] == "format-list" and data["summary"]["fully_correct"] == 1.0
     unknown = run_eval(settings, tmp_path, "--dataset", str(dataset), "--technique", "telepathie")
     assert unknown.returncode == 2 and "telepathie" in unknown.stderr
+    baseline = run_eval(settings, tmp_path, "--dataset", str(dataset), "--technique", "role", "--update-baseline")
+    assert baseline.returncode == 2 and "the baseline is the default prompt's" in baseline.stderr
 
 
 def test_a_malformed_dataset_stops_with_its_line_number(settings, tmp_path):

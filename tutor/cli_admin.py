@@ -49,6 +49,9 @@ def cmd_eval(args, settings: Settings) -> int:
     try:
         tutor = Tutor(settings)
         technique = resolve(tutor.prompts, args.technique).technique
+        if args.update_baseline and technique != "zero-shot":
+            _err("--update-baseline: the baseline is the default prompt's (zero-shot); compare techniques with --json")
+            return EXIT_BAD_INPUT
         tutor.warm_up()
     except UnknownTechnique as exc:
         _err(exc.message("en"))
