@@ -34,7 +34,7 @@ def indexed(settings):
 def test_the_catalogue_has_every_technique_in_teaching_order():
     prompts = load_prompts()
     assert list(techniques(prompts)) == EXPECTED
-    listing = catalogue(prompts, "few-shot", "fr")
+    listing = catalogue(techniques(prompts), "few-shot", "fr")
     assert all(f"`{name}`" in listing for name in EXPECTED) and "Avec exemples (few-shot)** ✅" in listing
 
 
@@ -42,7 +42,7 @@ def test_the_catalogue_has_every_technique_in_teaching_order():
 @pytest.mark.parametrize("language", ["fr", "en"])
 def test_every_technique_renders_its_declared_variables_into_four_parts(name, language):
     prompts = load_prompts()
-    prompt = resolve(prompts, name)
+    prompt = resolve(techniques(prompts), name)
     parts = prompt.render(language_rule=LANGUAGE_RULES[language], **VALUES)
     texts = {part: getattr(parts, part) for part in PARTS}
     assert all(texts.values()), f"{name}: an empty part"
@@ -59,13 +59,13 @@ def test_every_technique_renders_its_declared_variables_into_four_parts(name, la
 
 def test_names_aliases_accents_and_case_resolve():
     prompts = load_prompts()
-    assert resolve(prompts, "CoT").technique == "chain-of-thought"
-    assert resolve(prompts, "answer").technique == "zero-shot"  # the prompt file's own name
-    assert resolve(prompts, "Rôle").technique == "role"
-    assert resolve(prompts, "tableau").technique == "format-table"
-    assert resolve(prompts, None).technique == "zero-shot"
+    assert resolve(techniques(prompts), "CoT").technique == "chain-of-thought"
+    assert resolve(techniques(prompts), "answer").technique == "zero-shot"  # the prompt file's own name
+    assert resolve(techniques(prompts), "Rôle").technique == "role"
+    assert resolve(techniques(prompts), "tableau").technique == "format-table"
+    assert resolve(techniques(prompts), None).technique == "zero-shot"
     with pytest.raises(UnknownTechnique) as caught:
-        resolve(prompts, "telepathie")
+        resolve(techniques(prompts), "telepathie")
     assert "telepathie" in caught.value.message("fr") and "`few-shot`" in caught.value.message("fr")
 
 

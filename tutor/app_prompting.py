@@ -34,13 +34,14 @@ def register(get_engine) -> None:
 
 
 @lru_cache(maxsize=1)
-def _prompts():
-    return load_prompts()
+def _techniques():
+    """The technique files, loaded and checked once (the settings panel needs them before the engine)."""
+    return techniques(load_prompts())
 
 
 def chat_settings(options: AskOptions) -> cl.ChatSettings:
     """The settings panel: answer language and prompt technique."""
-    items = {title(p, "fr"): name for name, p in techniques(_prompts()).items()}
+    items = {title(p, "fr"): name for name, p in _techniques().items()}
     return cl.ChatSettings([
         Select(id="language", label="Langue des réponses", initial_value=options.language,
                items={"Automatique (celle de la question)": "auto", "Français": "fr", "English": "en"}),
@@ -113,9 +114,9 @@ async def handle_command(text: str, language: str) -> bool:
 async def choose_technique(name: str, language: str) -> None:
     options: AskOptions = cl.user_session.get("options") or AskOptions()
     if not name:
-        await _say(catalogue(_prompts(), resolve(_prompts(), options.technique).technique, language))
+        await _say(catalogue(_techniques(), resolve(_techniques(), options.technique).technique, language))
         return
-    prompt = resolve(_prompts(), name)
+    prompt = resolve(_techniques(), name)
     options.technique = prompt.technique
     cl.user_session.set("options", options)
     await chat_settings(options).send()  # keep the settings panel in step with the command
@@ -131,15 +132,15 @@ async def show_anatomy(question: str, prompt: dict, note: str, language: str) ->
 
 async def compare_command(rest: str, language: str) -> None:
     words = rest.split()
-    table = techniques(_prompts())
+    table = _techniques()
     names = []
     while words and len(names) < 2 and _is_technique(words[0]):
-        names.append(resolve(_prompts(), words.pop(0)).technique)
+        names.append(resolve(_techniques(), words.pop(0)).technique)
     if not names:
         await _say(ui_text("compare_help", language).format(names=", ".join(f"`{n}`" for n in table)))
         return
     if len(names) == 1:  # compare with the technique in use
-        current = resolve(_prompts(), (cl.user_session.get("options") or AskOptions()).technique).technique
+        current = resolve(_techniques(), (cl.user_session.get("options") or AskOptions()).technique).technique
         names.insert(0, current if current != names[0] else DEFAULT if names[0] != DEFAULT else "few-shot")
     question = " ".join(words) or next((t["content"] for t in reversed(cl.user_session.get("history") or [])
                                         if t["role"] == "user"), "")
@@ -151,7 +152,7 @@ async def compare_command(rest: str, language: str) -> None:
 
 def _is_technique(word: str) -> bool:
     try:
-        resolve(_prompts(), word)
+        resolve(_techniques(), word)
         return True
     except UnknownTechnique:
         return False

@@ -48,7 +48,7 @@ def cmd_eval(args, settings: Settings) -> int:
     baseline = load_json(Path(args.baseline)) if args.baseline else None
     try:
         tutor = Tutor(settings)
-        technique = resolve(tutor.prompts, args.technique).technique
+        technique = resolve(tutor.techniques, args.technique).technique
         if args.update_baseline and technique != "zero-shot":
             _err("--update-baseline: the baseline is the default prompt's (zero-shot); compare techniques with --json")
             return EXIT_BAD_INPUT

@@ -104,7 +104,7 @@ class Tutor:
         options = options or AskOptions()
         started = time.perf_counter()
         try:
-            prompt = resolve(self.prompts, options.technique)
+            prompt = resolve(self.techniques, options.technique)
         except UnknownTechnique as exc:
             raise TutorError("unknown_technique", {"fr": exc.message("fr"), "en": exc.message("en")}) from exc
         turns = _trim_history(history)

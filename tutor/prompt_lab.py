@@ -177,7 +177,7 @@ class PromptLab:
         if _EXAMPLE.search(fold(result.improved)) and not _EXAMPLE.search(fold(prompt)):
             result.changes.append(WHY["examples"][key])
         result.changes.append(RETRY[key])
-        yield LabEvent("review", text=result.critique, data=result)
+        yield LabEvent("review", text=result.critique)
 
         if rubric.kind == "image":
             yield from self._draw(result)

@@ -52,9 +52,6 @@ OUTPUT = _cues(
 VAGUE = _cues(r"trucs?", r"choses?", r"quelque chose", r"etc", r"des trucs", r"stuff", r"things?", r"something")
 QUOTED = re.compile(r"[«\"“][^»\"”]{12,}[»\"”]|:\s*\n\s*\S")
 
-IMAGE_HINT = _cues(
-    r"image", r"photo", r"illustration", r"dessin", r"dessine[sz]?", r"peinture", r"peins", r"logo", r"affiche",
-    r"aquarelle", r"rendu 3d", r"picture", r"drawing", r"painting", r"render", r"poster")
 STYLE = _cues(
     r"style", r"realiste", r"photorealiste", r"aquarelle", r"huile", r"dessin anime", r"manga", r"3d", r"pixel art",
     r"croquis", r"minimaliste", r"vintage", r"cinematographique", r"impressionniste", r"numerique", r"vectoriel",
@@ -74,7 +71,6 @@ NEGATIVE = _cues(
     r"without", r"no", r"avoid", r"negative prompt", r"exclude")
 
 TEXT_CRITERIA = ("instructions", "context", "input", "output_format", "clear", "contextual", "structured")
-IMAGE_CRITERIA = ("subject", "style", "composition", "lighting", "negative")
 
 LABELS = {
     "instructions": ("Instructions", "Instructions"), "context": ("Contexte", "Context"),

@@ -48,9 +48,9 @@ def _key(name: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c))
 
 
-def resolve(prompts: dict[str, PromptFile], name: str | None) -> PromptFile:
-    """The technique called `name` (its name, its prompt file's name or an alias; case and accents ignored)."""
-    table = techniques(prompts)
+def resolve(table: dict[str, PromptFile], name: str | None) -> PromptFile:
+    """The technique called `name` in `table` (from `techniques()`): its name, its prompt file's name or an
+    alias; case and accents ignored."""
     wanted = _key(name or DEFAULT)
     for prompt in table.values():
         if wanted in {_key(prompt.technique), _key(prompt.name), *map(_key, prompt.aliases)}:
@@ -82,10 +82,10 @@ def _label(part: str, language: str) -> str:
     return english[part] if language == "en" else PART_LABELS[part][0]
 
 
-def catalogue(prompts: dict[str, PromptFile], current: str, language: str) -> str:
-    """The techniques as a Markdown list, the current one marked, with how to choose one."""
+def catalogue(table: dict[str, PromptFile], current: str, language: str) -> str:
+    """The techniques of `table` as a Markdown list, the current one marked, with how to choose one."""
     lines = []
-    for name, prompt in techniques(prompts).items():
+    for name, prompt in table.items():
         mark = " ✅" if name == current else ""
         about = prompt.change.get("en", "") if language == "en" else prompt.description
         lines.append(f"- `{name}` — **{title(prompt, language)}**{mark} : {about}")

@@ -10,9 +10,8 @@ from tutor.prompt_lab import LabRound, findings
 from tutor.prompts import PART_LABELS, PARTS
 from tutor.results import TutorResult
 
-# The lesson sections that teach what these views show (chunk ids; see `lesson_chunk`).
+# The lesson sections that teach what these views show (chunk ids in the index).
 PARTS_SECTION = "prompts#la-structure-d-un-prompt-quatre-parties"
-TECHNIQUES_SECTION = "ingenierie-de-prompt#les-techniques-pour-ameliorer-un-prompt"
 QUALITIES_SECTION = "ingenierie-de-prompt#ce-qui-fait-un-bon-prompt"
 ENGLISH_PARTS = {
     "instructions": ("Instructions", "The task to carry out and the rules to follow."),
@@ -65,11 +64,6 @@ def anatomy(question: str, prompt: dict, technique_note: str, lesson_name: str |
     if technique_note:
         lines.append(f"_{technique_note}_")
     return "\n".join(lines)
-
-
-def lesson_chunk(snapshot, chunk_id: str):
-    """The lesson section `chunk_id` in the published index, or None if an instructor removed it."""
-    return snapshot.by_id.get(chunk_id)
 
 
 def technique_footer(result: TutorResult) -> str:
