@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 FIND_LINKS := $(foreach d,$(PIP_FIND_LINKS),--find-links $(d))
 PYTEST_ARGS ?=
 
-.PHONY: install run test test-fast ingest serve prepare lock bench eval browser clean
+.PHONY: install lint run test test-fast ingest serve prepare lock bench eval browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,10 +48,13 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; }
 
-test: install browser
+lint: install
+	$(BIN)/ruff check .
+
+test: install browser lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-test-fast: install
+test-fast: install lint
 	$(BIN)/python -m pytest -m "not real" $(PYTEST_ARGS)
 
 eval: prepare ingest

@@ -23,9 +23,9 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from langchain_core.messages import HumanMessage, SystemMessage  # noqa: E402
 
 from tutor.config import Settings  # noqa: E402
-from tutor.engine import Tutor  # noqa: E402
-from tutor.ingest import ingest  # noqa: E402
-from tutor.results import TutorResult  # noqa: E402
+from tutor.course.ingest import ingest  # noqa: E402
+from tutor.engine.events import Done, Token  # noqa: E402
+from tutor.engine.tutor import Tutor  # noqa: E402
 
 COURSE_DOC = ROOT.parent / "shared" / "course" / "partie-2-comment-fonctionne-l-ia-generative.md"
 # The prompt of a typical LangChain RAG tutorial ("rlm/rag-prompt"), context before the question.
@@ -84,11 +84,11 @@ def main() -> None:
             result, first, n_tokens = None, None, 0
             t0 = time.perf_counter()
             for event in tutor.stream(q):
-                if isinstance(event, str):
+                if isinstance(event, Token):
                     first = first or time.perf_counter() - t0
                     n_tokens += 1
-                elif isinstance(event, TutorResult):
-                    result = event
+                elif isinstance(event, Done):
+                    result = event.result
             total = time.perf_counter() - t0
             if first is None:  # declined: no generation to time
                 continue
@@ -144,8 +144,8 @@ def main() -> None:
             # vectors under the real model's name, while questions are embedded by the real model.
             from langchain_core.embeddings import DeterministicFakeEmbedding
 
-            from tutor.embeddings import CachedEmbeddings
             from tutor.providers import embedding_model_name
+            from tutor.providers.embeddings import CachedEmbeddings
 
             fake = CachedEmbeddings(DeterministicFakeEmbedding(size=384), embedding_model_name(big.embeddings),
                                     tmp / "synthetic-vectors.sqlite", batch_size=500)

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tutor.config import Settings  # noqa: E402
-from tutor.ingest import ingest  # noqa: E402
+from tutor.course.ingest import ingest  # noqa: E402
 
 WORDS = ("modèle base prompt données inférence langage entraînement contexte sortie instructions image texte "
          "tâche exemple génération apprentissage réponse question synthèse extraction").split()

@@ -18,11 +18,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tutor.config import Settings  # noqa: E402
+from tutor.course.ingest import ingest  # noqa: E402
+from tutor.course.reader import IndexReader  # noqa: E402
+from tutor.engine.retrieval import HybridRetriever  # noqa: E402
 from tutor.evaluation.normalize import contains  # noqa: E402
-from tutor.reader import IndexReader  # noqa: E402
-from tutor.ingest import ingest  # noqa: E402
 from tutor.providers import make_embeddings  # noqa: E402
-from tutor.retrieval import HybridRetriever  # noqa: E402
 
 
 def rank_of(hits, evidence) -> int:

@@ -18,13 +18,18 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tutor.config import Settings  # noqa: E402
-from tutor.engine import Tutor  # noqa: E402
-from tutor.ingest import ingest  # noqa: E402
-from tutor.prompt_lab import LabRound, PromptLab  # noqa: E402
-from tutor.results import AskOptions  # noqa: E402
+from tutor.course.ingest import ingest  # noqa: E402
+from tutor.engine.events import collect  # noqa: E402
+from tutor.engine.result import AskOptions  # noqa: E402
+from tutor.engine.tutor import Tutor  # noqa: E402
+from tutor.prompting.lab import PromptLab  # noqa: E402
 
 LAB_PROMPTS = ["Parle-moi des modèles de base", "Explique les LLM à un débutant en 3 phrases.",
                "Génère une image d'un chat"]
+
+
+def med(xs) -> str:
+    return f"{statistics.median(xs):.1f}" if xs else "-"
 
 
 def main() -> None:
@@ -55,14 +60,13 @@ def main() -> None:
                 firsts.append(result.timings.first_token_ms / 1000)
                 totals.append(result.timings.total_ms / 1000)
                 cited += bool(result.citations)
-            med = (lambda xs: f"{statistics.median(xs):.1f}" if xs else "-")
             print(f"{name:18} {med(tokens):>10} {med(firsts) + ' s':>14} {med(totals) + ' s':>10} "
                   f"{cited:>3}/{len(sample) - declined:<2} {declined:>8}")
 
         lab = PromptLab(tutor)
         for text in LAB_PROMPTS:
             started = time.perf_counter()
-            result = [e for e in lab.stream(text) if isinstance(e, LabRound)][0]
+            result = collect(lab.stream(text))
             print(f"prompt lab \"{text}\": {time.perf_counter() - started:.1f} s; rubric {result.rubric.score}/"
                   f"{result.rubric.total} -> {result.improved_rubric.score}/{result.improved_rubric.total} "
                   f"(improved by the {result.improved_by})")

@@ -1,6 +1,7 @@
 """The README stays true: every setting is documented, and the commands it shows exist."""
 
-from conftest import ROOT
+from fixtures.environment import ROOT
+
 from tutor.cli import build_parser
 from tutor.config import describe_settings
 

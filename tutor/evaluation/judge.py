@@ -11,7 +11,7 @@ import re
 from statistics import mean
 
 from tutor.config import Settings
-from tutor.prompts import load_prompts
+from tutor.prompting.prompts import load_prompts
 from tutor.providers import make_chat_model
 
 _JSON = re.compile(r"\{.*\}", re.DOTALL)

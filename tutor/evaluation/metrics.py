@@ -7,7 +7,7 @@ from statistics import mean
 
 from tutor.evaluation.dataset import Case
 from tutor.evaluation.normalize import contains
-from tutor.language import detect_language
+from tutor.i18n import detect_language
 
 _MARKERS = re.compile(r"\[(\d{1,2})\]")
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from tutor.text import fold
 
 _PUNCT_RE = re.compile(r"[^\w\s]|_", re.UNICODE)
 _SPACE_RE = re.compile(r"\s+")
@@ -11,8 +12,7 @@ _SPACE_RE = re.compile(r"\s+")
 
 def normalize(text: str) -> str:
     """Case folded, accents removed, apostrophes and punctuation turned into spaces, whitespace collapsed."""
-    text = unicodedata.normalize("NFKD", text.casefold())
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = fold(text.casefold())
     return _SPACE_RE.sub(" ", _PUNCT_RE.sub(" ", text)).strip()
 
 

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
+from tutor.engine.input import QuestionError
+from tutor.engine.result import AskOptions
+from tutor.errors import LearnerError
 from tutor.evaluation.dataset import Case
 from tutor.evaluation.metrics import aggregate, breakdown, score_case
-from tutor.guard import QuestionError
-from tutor.results import AskOptions, TutorError
 
-EVALS_DIR = Path(__file__).resolve().parent.parent.parent / "evals"
 # Metrics where lower is better (latencies) are never gated; every gated metric is "at least".
 GATED = ("hit_at_k", "fully_correct", "citation_validity", "in_course_answered", "off_course_declined",
          "language_match")
@@ -39,7 +39,7 @@ def run_case(tutor, case: Case, technique: str = "zero-shot") -> dict:
         result = tutor.ask(case.question, case.history, AskOptions(technique=technique)).as_dict()
     except QuestionError as exc:
         result = {"answer": "", "refused": True, "refusal_reason": f"bad_input:{exc.code}"}
-    except TutorError as exc:
+    except LearnerError as exc:
         result = {"answer": exc.message(case.lang), "refused": False, "error": exc.code}
     return result
 
@@ -71,7 +71,7 @@ def evaluate(tutor, cases: list[Case], thresholds: dict, baseline: dict | None =
     base = (baseline or {}).get("summary", {})
     delta = {k: round(v - base[k], 4) for k, v in summary.items()
              if isinstance(v, (int, float)) and isinstance(base.get(k), (int, float))}
-    meta = {"provider": tutor.settings.llm.provider, "model": tutor.model_name, "technique": technique,
+    meta = {"provider": tutor.settings.llm.provider, "model": tutor.llm.name, "technique": technique,
             "embeddings": tutor.settings.embeddings.provider, "seconds": round(time.perf_counter() - started, 1),
             "thresholds": thresholds}
     return EvalRun(rows, summary, breakdown(rows, "lesson"), breakdown(rows, "type"), failures, delta, meta)

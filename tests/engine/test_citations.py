@@ -1,0 +1,61 @@
+from tutor.engine.citations import check_citations
+
+EXTRACTS = [
+    "Les LLM sont formés sur des milliers de milliards de mots.",
+    "Amazon Titan est conçu pour traiter le langage naturel. Stable Diffusion génère des images.",
+    "Un prompt est une demande textuelle donnée à un modèle de base.",
+]
+
+
+def test_valid_citations_are_kept_and_invalid_ones_dropped():
+    check = check_citations("Les LLM sont formés sur des milliers de milliards de mots [1]. "
+                            "Un prompt est une demande textuelle [7].", EXTRACTS)
+    assert check.used == [1, 3] and check.dropped == [7]
+    assert check.answer == ("Les LLM sont formés sur des milliers de milliards de mots [1]. "
+                            "Un prompt est une demande textuelle [3].")
+
+
+def test_a_citation_to_an_extract_that_does_not_support_the_sentence_is_moved():
+    check = check_citations("Stable Diffusion génère des images [1].", EXTRACTS)
+    assert check.used == [2] and check.dropped == [1] and check.answer == "Stable Diffusion génère des images [2]."
+
+
+def test_grouped_markers_and_list_numbers():
+    check = check_citations("Les parties :\n1. Un prompt est une demande textuelle donnée à un modèle [1, 3].",
+                            EXTRACTS)
+    assert check.used == [3] and check.dropped == [1]
+    assert check.sentences[0].supported is None  # "Les parties :" is a header, not a claim
+
+
+def test_invented_sentences_and_numbers_are_unsupported():
+    check = check_citations("Amazon Titan possède 100 paramètres [2]. La capitale de l'Australie est Sydney.",
+                            EXTRACTS)
+    assert check.used == [] and check.support_ratio == 0.0
+    assert check.unsupported == ["Amazon Titan possède 100 paramètres.", "La capitale de l'Australie est Sydney."]
+
+
+def test_cross_language_support_uses_the_similarity_function():
+    calls = []
+
+    def similarity(sentence, n):
+        calls.append(n)
+        return 0.9 if n == 1 else 0.5
+
+    check = check_citations("Large language models are trained on trillions of words.", EXTRACTS, similarity, 0.83)
+    assert check.used == [1] and check.answer.endswith("words [1].")
+    assert check_citations("Large language models are trained on trillions of words.", EXTRACTS).used == []
+
+
+def test_rhetorical_questions_are_not_judged():
+    check = check_citations("Pourquoi Titan ? Amazon Titan est conçu pour traiter le langage naturel.", EXTRACTS)
+    assert [s.supported for s in check.sentences] == [None, True]
+    assert check.answer == "Pourquoi Titan ? Amazon Titan est conçu pour traiter le langage naturel [2]."
+
+
+def test_a_table_row_keeps_its_marker_inside_the_last_cell():
+    extracts = ["Un prompt est une demande textuelle donnée à un modèle de base."]
+    table = "| Élément | Explication |\n|---|---|\n| Prompt | Une demande textuelle donnée à un modèle de base. |"
+    check = check_citations(table, extracts)
+    assert check.answer.splitlines()[-1] == "| Prompt | Une demande textuelle donnée à un modèle de base [1]. |"
+    row = "| Prompt | Une demande textuelle donnée à un modèle de base |"  # no full stop: before the last bar
+    assert check_citations(row, extracts).answer == "| Prompt | Une demande textuelle donnée à un modèle de base [1] |"

@@ -1,0 +1,26 @@
+"""The embedded model itself: assembled from its PyPI packages, loaded once, streaming, honouring stops."""
+
+import os
+from pathlib import Path
+
+import pytest
+from langchain_core.messages import HumanMessage, SystemMessage
+
+from tutor.providers.local_llm import _LOADED, load_local_chat_model
+
+pytestmark = pytest.mark.real
+REAL_CACHE = Path(os.environ.get("TUTOR_TEST_CACHE_DIR", Path.home() / ".cache" / "tutor"))
+
+
+def test_local_model_streams_and_stops(settings):
+    model = load_local_chat_model(settings.model_copy(update={"cache_dir": REAL_CACHE}))
+    assert Path(model.model_path).stat().st_size == 1_117_320_768
+    system = SystemMessage("Tu réponds en une phrase courte, en français.")
+    model.warm_up([system])
+    llama = _LOADED[(model.model_path, model.n_ctx, model.n_threads)]
+    assert llama.n_tokens > 5  # the warm-up really read the system prompt into the cache
+    chunks = [c.text for c in model.stream([system, HumanMessage("Où se trouve le Japon ?")])]
+    assert len(chunks) > 3 and "Japon" in "".join(chunks)
+    stopped = "".join(c.text for c in model.stream([system, HumanMessage("Où se trouve le Japon ?")],
+                                                   stop=["Japon"]))
+    assert "Japon" not in stopped

@@ -1,0 +1,1 @@
+"""The learners' front door: Chainlit handlers (app), chat commands, views, storage and identity."""

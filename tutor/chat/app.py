@@ -1,0 +1,100 @@
+"""Chainlit handlers: chat events in, engine calls, results rendered (tutor.chat.render). Nothing else.
+
+Nothing heavy happens at import: the engine (index, embeddings, model) is built once per process, in
+the background when the server starts, and shared by every conversation (tutor.chat.services).
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import chainlit as cl
+
+from tutor.chat import commands, prompting, server
+from tutor.chat.render import say_error, show_result, stream_turn
+from tutor.chat.services import get_engine
+from tutor.chat.storage import TutorDataLayer
+from tutor.chat.views import ASSISTANT_NAME, STARTERS
+from tutor.engine.result import AskOptions
+from tutor.i18n import conversation_language, detect_language
+
+HISTORY_KEEP = 12  # turns kept per conversation for follow-ups (the engine trims further)
+
+server.install()
+
+
+@cl.data_layer
+def data_layer() -> TutorDataLayer:
+    """History and feedback: SQLite under the data directory unless TUTOR_DATABASE_URL is set.
+    Chainlit calls this once per process and keeps the layer (`chainlit.data.get_data_layer()`)."""
+    return server.make_data_layer()
+
+
+if server.password_mode():
+    cl.password_auth_callback(server.login)
+else:
+    cl.header_auth_callback(server.identify)
+
+
+@cl.on_app_startup
+async def start_loading() -> None:
+    asyncio.get_running_loop().create_task(get_engine())
+
+
+@cl.set_starters
+async def starters(user=None, language=None):
+    return [cl.Starter(label=label, message=message, icon=icon) for label, message, icon in STARTERS]
+
+
+@cl.on_chat_start
+async def on_chat_start() -> None:
+    cl.user_session.set("history", [])
+    cl.user_session.set("options", AskOptions())
+    await prompting.chat_settings(AskOptions()).send()
+
+
+@cl.on_settings_update
+async def on_settings_update(values: dict) -> None:
+    options: AskOptions = cl.user_session.get("options") or AskOptions()
+    if values.get("language") in ("auto", "fr", "en"):
+        options.language = values["language"]
+    if values.get("technique"):
+        options.technique = values["technique"]
+    cl.user_session.set("options", options)
+
+
+@cl.on_chat_resume
+async def on_chat_resume(thread: dict) -> None:
+    """Rebuild the follow-up history from the stored thread."""
+    history = []
+    for step in thread.get("steps", []):
+        if step.get("type") == "user_message":
+            history.append({"role": "user", "content": step.get("output", "")})
+        elif step.get("type") == "assistant_message" and step.get("output"):
+            history.append({"role": "assistant", "content": step["output"]})
+    cl.user_session.set("history", history[-HISTORY_KEEP:])
+    cl.user_session.set("options", AskOptions())
+    await prompting.chat_settings(AskOptions()).send()
+
+
+@cl.on_message
+async def on_message(message: cl.Message) -> None:
+    text = message.content or ""
+    history: list[dict] = cl.user_session.get("history") or []
+    language = detect_language(text, previous=conversation_language(history))
+    if text.startswith("/") and await commands.handle(text, language):
+        return
+    options: AskOptions = cl.user_session.get("options") or AskOptions()
+    answer = cl.Message(content="", author=ASSISTANT_NAME)
+    try:
+        engine = await get_engine()
+    except Exception as exc:  # noqa: BLE001 - the learner is told, the log has the details
+        await say_error(exc, language)
+        return
+    result = await stream_turn(engine.astream(text, history, options), language, into=answer)
+    if result is None:
+        return
+    await show_result(answer, result, prompting.answer_actions(result, language), prompting.technique_footer(result))
+    cl.user_session.set("last_result", result)
+    history += [{"role": "user", "content": text}, {"role": "assistant", "content": result.answer}]
+    cl.user_session.set("history", history[-HISTORY_KEEP:])

@@ -1,0 +1,104 @@
+"""The `tutor` command: the parser and `main`. Each command lives in a module by audience, imported
+only when it runs: `course` (ingest, kb), `answer` (ask, compare, prompt-lab), `admin` (serve, prepare,
+eval, feedback, users, settings).
+
+Exit codes: 0 success, 1 a quality gate missed (`eval`), 2 bad input (the message names the file and reason).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+
+from tutor.config import Settings
+from tutor.paths import EVALS_DIR
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="tutor", description="A conversational tutor for a course.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="index the lessons incrementally (only what changed is embedded)")
+    p.add_argument("paths", nargs="*", help="lesson files or folders (default: the knowledge folder); "
+                   "together they are the whole knowledge base")
+    p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    p.set_defaults(func="course:cmd_ingest")
+
+    p = sub.add_parser("kb", help="show what is indexed: lessons, or one lesson's chunks")
+    p.add_argument("lesson", nargs="?", help="a lesson id: show its chunks")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func="course:cmd_kb")
+
+    p = sub.add_parser("prepare", help="assemble and verify the offline model files")
+    p.set_defaults(func="admin:cmd_prepare")
+
+    p = sub.add_parser("ask", help="ask the tutor a question; streams the answer and lists its sources")
+    p.add_argument("question")
+    p.add_argument("--history", metavar="FILE", help='earlier turns: a JSON list of {"role", "content"}')
+    p.add_argument("--json", action="store_true", help="print the structured result as one JSON object")
+    p.add_argument("--language", choices=["auto", "fr", "en"], default="auto")
+    p.add_argument("--technique", default="zero-shot", help="prompt technique: zero-shot, few-shot, chain-of-thought, role, "
+                   "format-list, format-table, format-json")
+    p.add_argument("--provider", choices=["local", "bedrock", "openai", "ollama", "fake"],
+                   help="override TUTOR_LLM__PROVIDER")
+    p.set_defaults(func="answer:cmd_ask")
+
+    p = sub.add_parser("eval", help="run the golden set through the engine; exit 1 when a threshold is missed")
+    p.add_argument("--dataset", default=str(EVALS_DIR / "golden.jsonl"))
+    p.add_argument("--provider", choices=["local", "bedrock", "openai", "ollama", "fake"])
+    p.add_argument("--json", metavar="FILE", help="write every case and metric as JSON")
+    p.add_argument("--html", metavar="FILE", help="write a one-page HTML report")
+    p.add_argument("--thresholds", default=str(EVALS_DIR / "thresholds.json"))
+    p.add_argument("--baseline", default=str(EVALS_DIR / "baseline.json"))
+    p.add_argument("--update-baseline", action="store_true", help="store this run as the baseline if it passes")
+    p.add_argument("--technique", default="zero-shot", help="answer with this prompt technique (compare techniques "
+                   "on the golden set; the gate and the baseline are for zero-shot)")
+    p.add_argument("--judge", action="store_true", help="add LLM-judged faithfulness and helpfulness (optional)")
+    p.add_argument("--judge-provider", choices=["bedrock", "openai", "ollama", "fake"],
+                   help="provider of the judge (default: TUTOR_LLM__PROVIDER), with its TUTOR_LLM__* settings")
+    p.set_defaults(func="admin:cmd_eval")
+
+    p = sub.add_parser("prompt-lab", help="score a prompt of yours, get an improved one, run both and compare")
+    p.add_argument("prompt")
+    p.add_argument("--kind", choices=["auto", "text", "image"], default="auto",
+                   help="text or image prompt (auto: decided from the prompt)")
+    p.add_argument("--language", choices=["auto", "fr", "en"], default="auto")
+    p.add_argument("--json", action="store_true", help="print the whole round as one JSON object")
+    p.add_argument("--images-dir", metavar="DIR", help="where to save the images of an image prompt (Bedrock)")
+    p.set_defaults(func="answer:cmd_prompt_lab")
+
+    p = sub.add_parser("compare", help="answer one question with two prompt techniques, side by side")
+    p.add_argument("technique_a")
+    p.add_argument("technique_b")
+    p.add_argument("question")
+    p.add_argument("--language", choices=["auto", "fr", "en"], default="auto")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func="answer:cmd_compare")
+
+    p = sub.add_parser("serve", help="serve the chat in the browser (Chainlit)")
+    p.add_argument("--host")
+    p.add_argument("--port", type=int)
+    p.set_defaults(func="admin:cmd_serve")
+
+    p = sub.add_parser("feedback", help="export learners' feedback with the question, answer and sources")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func="admin:cmd_feedback")
+
+    p = sub.add_parser("users", help="accounts for password login (TUTOR_AUTH__MODE=password)")
+    p.add_argument("action", choices=["add", "list"])
+    p.add_argument("name", nargs="?")
+    p.add_argument("--role", choices=["learner", "instructor"], default="learner")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    p.set_defaults(func="admin:cmd_users")
+
+    p = sub.add_parser("settings", help="list every setting, its default and what it does")
+    p.set_defaults(func="admin:cmd_settings")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    module, name = args.func.split(":")
+    command = getattr(importlib.import_module(f"tutor.cli.{module}"), name)
+    return command(args, Settings())
+

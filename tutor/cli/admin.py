@@ -1,0 +1,163 @@
+"""The `tutor` commands for operators, maintainers and instructors: serve, prepare, eval, feedback, users,
+settings."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from tutor.cli.output import EXIT_BAD_INPUT, err, learner_error
+from tutor.config import Settings, describe_settings
+
+
+def cmd_serve(args, settings: Settings) -> int:
+    """Run the Chainlit chat (tutor/app.py) on the configured host and port."""
+    import os
+
+    from tutor.course.index import IndexStore
+
+    if IndexStore(settings.index_dir).current_name() is None:
+        err(f"no index in {settings.index_dir}: run `tutor ingest` first")
+        return EXIT_BAD_INPUT
+    from tutor.chat.identity import auth_secret
+    from tutor.paths import CHAT_APP, CHAT_UI_DIR
+
+    env = dict(os.environ, CHAINLIT_APP_ROOT=str(CHAT_UI_DIR), CHAINLIT_AUTH_SECRET=auth_secret(settings.data_dir),
+               TUTOR_DATA_DIR=str(settings.data_dir.resolve()), TUTOR_CACHE_DIR=str(settings.cache_dir.resolve()),
+               TUTOR_KNOWLEDGE__DIR=str(settings.knowledge.dir.resolve()),
+               TUTOR_SERVER__PORT=str(args.port or settings.server.port))
+    host, port = args.host or settings.server.host, args.port or settings.server.port
+    print(f"Serving the tutor on http://{'localhost' if host in ('127.0.0.1', '0.0.0.0') else host}:{port} "
+          f"(LLM: {settings.llm.provider}). Ctrl+C to stop.", flush=True)
+    command = [sys.executable, "-m", "chainlit", "run", str(CHAT_APP), "--headless",
+               "--host", host, "--port", str(port)]
+    os.execvpe(command[0], command, env)
+    return 0  # not reached
+
+
+def cmd_prepare(args, settings: Settings) -> int:
+    """Assemble and verify the embedded model, and load the embedding model once."""
+    from tutor.providers import make_embeddings
+
+    make_embeddings(settings).embed_query("test")
+    if settings.llm.provider == "local":
+        from tutor.providers.assets import ModelAssetError, ensure_local_model
+
+        try:
+            path = ensure_local_model(settings.llm.local_model, settings.cache_dir)
+        except ModelAssetError as exc:
+            err(str(exc))
+            return EXIT_BAD_INPUT
+        print(f"Local model ready: {path}")
+    print(f"Embedding model ready: {settings.embeddings.provider}")
+    return 0
+
+
+def cmd_eval(args, settings: Settings) -> int:
+    from tutor.engine.tutor import Tutor
+    from tutor.errors import LearnerError
+    from tutor.evaluation.dataset import DatasetError, load_dataset
+    from tutor.evaluation.report import html_report, text_report
+    from tutor.evaluation.runner import evaluate, load_json
+    from tutor.prompting.techniques import resolve
+
+    try:
+        cases = load_dataset(Path(args.dataset))
+    except DatasetError as exc:
+        err(str(exc))
+        return EXIT_BAD_INPUT
+    if args.provider:
+        settings = settings.model_copy(update={"llm": settings.llm.model_copy(update={"provider": args.provider})})
+    thresholds = load_json(Path(args.thresholds)) or {}
+    baseline = load_json(Path(args.baseline)) if args.baseline else None
+    try:
+        tutor = Tutor(settings)
+        technique = resolve(tutor.techniques, args.technique).technique
+        if args.update_baseline and technique != "zero-shot":
+            err("--update-baseline: the baseline is the default prompt's (zero-shot); compare techniques with --json")
+            return EXIT_BAD_INPUT
+        tutor.warm_up()
+    except LearnerError as exc:
+        return learner_error(exc, "en")
+
+    def progress(i: int, n: int, row: dict) -> None:
+        mark = "ok  " if row["passed"] else "FAIL"
+        print(f"[{i:>3}/{n}] {mark} {row['id']:<10} {(row['total_ms'] or 0) / 1000:5.1f} s", file=sys.stderr)
+
+    judge = None
+    if args.judge:
+        from tutor.evaluation.judge import Judge, JudgeConfigError
+
+        try:
+            judge = Judge(settings, args.judge_provider or settings.llm.provider)
+        except (JudgeConfigError, LearnerError) as exc:
+            err(f"--judge: {exc}")
+            return EXIT_BAD_INPUT
+    run = evaluate(tutor, cases, thresholds, baseline, progress=progress, judge=judge, technique=technique)
+    print(text_report(run))
+    for target, content in ((args.json, lambda: json.dumps(run.as_dict(), ensure_ascii=False, indent=2)),
+                            (args.html, lambda: html_report(run))):
+        if target:
+            Path(target).parent.mkdir(parents=True, exist_ok=True)
+            Path(target).write_text(content(), encoding="utf-8")
+    if args.update_baseline and not run.failures:
+        Path(args.baseline).write_text(json.dumps({"meta": run.meta, "summary": run.summary}, indent=2) + "\n")
+    return 1 if run.failures else 0
+
+
+def cmd_feedback(args, settings: Settings) -> int:
+    """Learners' thumbs up/down with their comment, question, answer and sources."""
+    import asyncio
+
+    from tutor.chat.storage import TutorDataLayer, database_url, export_feedback
+
+    async def collect() -> list[dict]:
+        layer = TutorDataLayer(database_url(settings.data_dir, settings.database_url))
+        try:
+            return await export_feedback(layer)
+        finally:
+            await layer.engine.dispose()
+
+    rows = asyncio.run(collect())
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    if not rows:
+        print("No feedback yet.")
+    for row in rows:
+        mark = "+" if row["helpful"] else "-"
+        print(f"[{mark}] {row['at']}  {row['question']!r}\n    answer: {(row['answer'] or '')[:200]!r}"
+              f"\n    sources: {', '.join(row['sources']) or '-'}"
+              + (f"\n    comment: {row['comment']}" if row["comment"] else ""))
+    return 0
+
+
+def cmd_users(args, settings: Settings) -> int:
+    """Accounts for password mode: the password is read from standard input or asked for."""
+    import getpass
+
+    from tutor.chat.identity import add_user, load_users
+
+    path = settings.users_path
+    if args.action == "add" and not args.name:
+        err("tutor users add NAME [--role instructor]")
+        return EXIT_BAD_INPUT
+    if args.action == "list":
+        for name, user in sorted(load_users(path).items()):
+            print(f"{name:30} {user.get('role', 'learner')}")
+        return 0
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("Password: ")
+    try:
+        add_user(path, args.name, password, args.role)
+    except ValueError as exc:
+        err(str(exc))
+        return EXIT_BAD_INPUT
+    print(f"{args.name} ({args.role}) saved in {path}. Serve with TUTOR_AUTH__MODE=password.")
+    return 0
+
+
+def cmd_settings(args, settings: Settings) -> int:
+    for env, default, description in describe_settings():
+        print(f"{env:38} {default!s:22} {description}")
+    return 0

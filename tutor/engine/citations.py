@@ -1,0 +1,127 @@
+"""Citations decided by code, not by the model.
+
+Small models cite unreliably (brackets used as list numbers, a citation on an invented sentence). For each
+sentence of the answer the engine keeps a model's `[n]` only when extract n exists and supports the
+sentence, attributes uncited sentences to the extract they come from, and reports sentences that no
+extract supports. Support is word overlap (French analysis) or, across languages, embedding similarity.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from tutor.text import analyze
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_MARKER = re.compile(r"\s*\[(\d{1,2}(?:\s*[,;]\s*\d{1,2})*)\]")
+_SEGMENTS = re.compile(r"(\n+|(?<=[.!?…])\s+)")
+MIN_OVERLAP = 0.5  # share of a sentence's content words found in the extract
+MIN_WORDS = 3  # shorter segments ("Les quatre parties sont :") are neither supported nor unsupported
+
+
+@dataclass
+class SentenceCheck:
+    text: str
+    cited: list[int]
+    kept: list[int]
+    attributed: int | None
+    supported: bool | None  # None: too short to judge
+
+
+@dataclass
+class CitationCheck:
+    answer: str
+    used: list[int]  # extract numbers, in order of first use
+    dropped: list[int]  # the model's markers that were removed
+    sentences: list[SentenceCheck] = field(default_factory=list)
+
+    @property
+    def judged(self) -> list[SentenceCheck]:
+        return [s for s in self.sentences if s.supported is not None]
+
+    @property
+    def unsupported(self) -> list[str]:
+        return [s.text for s in self.judged if not s.supported]
+
+    @property
+    def support_ratio(self) -> float:
+        judged = self.judged
+        return sum(1 for s in judged if s.supported) / len(judged) if judged else 0.0
+
+
+def _overlap(sentence_words: set[str], extract_words: set[str]) -> float:
+    return len(sentence_words & extract_words) / len(sentence_words) if sentence_words else 0.0
+
+
+def check_citations(
+    answer: str,
+    extracts: Sequence[str],
+    similarity: Callable[[str, int], float] | None = None,
+    min_similarity: float = 1.1,
+) -> CitationCheck:
+    """Check and repair the `[n]` citations of `answer` against `extracts` (numbered from 1).
+
+    `similarity(sentence, n)` is an optional cross-language support score (cosine), trusted at or above
+    `min_similarity`.
+    """
+    extract_words = [set(analyze(text)) for text in extracts]
+    extract_numbers = [set(_NUMBER.findall(text)) for text in extracts]
+    parts = _SEGMENTS.split(answer)
+    out: list[str] = []
+    used: list[int] = []
+    dropped: list[int] = []
+    checks: list[SentenceCheck] = []
+    for i, part in enumerate(parts):
+        if i % 2 == 1 or not part.strip():  # separators and blanks are kept as they are
+            out.append(part)
+            continue
+        cited = [int(n) for group in _MARKER.findall(part) for n in re.split(r"[,;]", group)]
+        bare = _MARKER.sub("", part).rstrip()
+        words = set(analyze(bare))
+        numbers = set(_NUMBER.findall(bare))
+        scores = [_overlap(words, ew) for ew in extract_words]
+
+        def supports(n: int, numbers=numbers, scores=scores, bare=bare) -> bool:
+            if not 1 <= n <= len(extracts):
+                return False
+            if not numbers <= extract_numbers[n - 1]:  # a number the extract lacks is an invented fact
+                return False
+            if scores[n - 1] >= MIN_OVERLAP:
+                return True
+            return similarity is not None and similarity(bare, n) >= min_similarity
+
+        kept = [n for n in dict.fromkeys(cited) if supports(n)]
+        dropped += [n for n in cited if n not in kept]
+        attributed = None
+        # Rhetorical questions and short list headers ("Les quatre parties sont :") claim nothing.
+        judged = len(words) >= MIN_WORDS and not bare.endswith("?")
+        if not kept and judged and extracts:
+            best = max(range(len(extracts)), key=lambda j: scores[j]) + 1
+            if supports(best):
+                attributed = best
+            elif similarity is not None:
+                best = max(range(1, len(extracts) + 1), key=lambda n: similarity(bare, n))
+                attributed = best if supports(best) else None
+        marks = kept or ([attributed] if attributed else [])
+        for n in marks:
+            if n not in used:
+                used.append(n)
+        checks.append(SentenceCheck(bare, cited, kept, attributed, bool(marks) if judged else None))
+        out.append(_with_markers(bare, marks))
+    return CitationCheck("".join(out).strip(), used, dropped, checks)
+
+
+def _with_markers(sentence: str, marks: list[int]) -> str:
+    if not marks:
+        return sentence
+    tag = "".join(f"[{n}]" for n in marks)
+    if sentence.endswith("|"):  # a table row: the marker goes inside the last cell
+        return f"{sentence[:-1].rstrip()} {tag} |"
+    match = re.search(r"[.!?…:;]+$", sentence)
+    if match:
+        head = sentence[:match.start()]
+        space = " " if head.endswith(" ") else ""  # French typography: "sont :" stays "sont [1] :"
+        return f"{head.rstrip()} {tag}{space}{match.group()}"
+    return f"{sentence} {tag}"

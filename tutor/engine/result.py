@@ -1,0 +1,75 @@
+"""What the engine takes and returns: per-question options, and one structured result per question
+(the chat, the CLI and the evals render it)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass
+class AskOptions:
+    """Per-question choices: answer language and prompt technique."""
+
+    language: str = "auto"  # auto | fr | en
+    technique: str = "zero-shot"  # a technique name or alias (tutor/techniques.py)
+
+
+@dataclass
+class Citation:
+    n: int
+    chunk_id: str
+    lesson: str
+    lesson_title: str
+    section: str
+    text: str
+
+
+@dataclass
+class RetrievedChunk:
+    n: int  # its extract number in the prompt, 0 when it was not sent
+    chunk_id: str
+    lesson: str
+    lesson_title: str
+    section: str
+    text: str
+    score: float
+    dense_score: float
+    bm25_score: float
+
+
+@dataclass
+class Timings:
+    retrieval_ms: float = 0.0
+    rewrite_ms: float = 0.0
+    first_token_ms: float | None = None
+    total_ms: float = 0.0
+
+
+@dataclass
+class TutorResult:
+    question: str
+    answer: str
+    refused: bool
+    language: str
+    standalone_question: str = ""
+    refusal_reason: str | None = None  # injection | off_topic | model_declined | unsupported
+    closest_lessons: list[dict] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+    retrieved: list[RetrievedChunk] = field(default_factory=list)
+    prompt: dict = field(default_factory=dict)
+    draft_answer: str = ""  # the model's raw text, before citation checking
+    unsupported_sentences: list[str] = field(default_factory=list)
+    dropped_citations: list[int] = field(default_factory=list)
+    technique: str = "zero-shot"
+    technique_note: str = ""  # one line: the technique and how it changed the prompt
+    format_ok: bool | None = None  # for a required format (JSON): did the model respect it?
+    timings: Timings = field(default_factory=Timings)
+    provider: str = ""
+    model: str = ""
+    index_version: str = ""
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        for citation in data["citations"]:
+            citation["lesson_id"] = citation["lesson"]
+        return data

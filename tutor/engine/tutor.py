@@ -1,0 +1,230 @@
+"""The tutor engine: one learner turn, in named steps.
+
+    begin (clean the input, pick the language and the technique) -> injection? -> standalone question
+    (rewrite a follow-up) -> retrieve (dense + BM25) -> relevant? -> prompt (four parts) -> generate
+    (stream) -> check (citations, format) -> Done
+
+`Tutor.stream()` yields typed events (`tutor.engine.events`): `Found`, `Token`..., then exactly one
+`Done` holding the `TutorResult` (an answer or a decline). The chat, the CLI and the evals all call it,
+so the evals measure what learners get. Learner-facing failures are `LearnerError`s.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Iterator, Sequence
+from dataclasses import dataclass
+
+from tutor.config import Settings
+from tutor.course.reader import IndexReader
+from tutor.engine.citations import check_citations
+from tutor.engine.conversation import needs_rewrite, standalone_question, trim_history
+from tutor.engine.events import Done, Event, Found, Token, collect
+from tutor.engine.formats import check_formatted
+from tutor.engine.input import clean_question, looks_like_injection
+from tutor.engine.relevance import SUPPORT_SIMILARITY, RelevancePolicy, closest_lessons
+from tutor.engine.result import AskOptions, Citation, RetrievedChunk, TutorResult
+from tutor.engine.retrieval import HybridRetriever, Retrieval
+from tutor.engine.worker import in_thread
+from tutor.i18n import SUPPORTED, conversation_language, detect_language
+from tutor.prompting.prompts import PromptFile, PromptParts, language_rule, load_prompts
+from tutor.prompting.techniques import changed_parts, resolve, technique_note, techniques
+from tutor.providers import embedding_model_name, make_embeddings
+from tutor.providers.chat import ChatProvider
+from tutor.text import analyze, clean_text
+
+MARKER = "HORS_COURS"
+_DECLINED = object()  # what _hold_marker yields when the model answers with the marker
+
+
+@dataclass
+class Turn:
+    """One question on its way through the steps."""
+
+    question: str
+    history: list[dict]
+    language: str
+    prompt: PromptFile
+    result: TutorResult
+    started: float
+
+    def ms(self) -> float:
+        return round((time.perf_counter() - self.started) * 1000, 1)
+
+
+class Tutor:
+    """One per process: holds the index reader, the embedding model and the chat model (loaded lazily)."""
+
+    def __init__(self, settings: Settings, *, chat_model=None, embeddings=None, prompts=None):
+        self.settings = settings
+        self.prompts = prompts or load_prompts()
+        self.techniques = techniques(self.prompts)  # checked now, not at the first question
+        self.embeddings = embeddings or make_embeddings(settings)
+        self.reader = IndexReader(settings.index_dir)
+        self.retriever = HybridRetriever(self.reader, self.embeddings, settings.retrieval)
+        self.policy = RelevancePolicy.for_settings(settings)
+        self.llm = ChatProvider(settings, chat_model)
+
+    def warm_up(self) -> None:
+        """Load the model and read the fixed start of the answer prompt once, before the first learner."""
+        from langchain_core.messages import SystemMessage
+
+        parts = self._render(self.prompts["answer"], "fr", extracts="", question="")
+        self.llm.warm_up([SystemMessage(parts.system_text())])
+
+    # ------------------------------------------------------------------ entry points
+
+    def ask(self, question: str, history: Sequence[dict] = (), options: AskOptions | None = None) -> TutorResult:
+        """The whole answer at once (same pipeline as `stream`)."""
+        return collect(self.stream(question, history, options))
+
+    async def astream(self, question: str, history: Sequence[dict] = (), options: AskOptions | None = None
+                      ) -> AsyncIterator[Event]:
+        """`stream` for async callers (the chat): the engine runs in a worker thread, events come back here."""
+        async for event in in_thread(lambda: self.stream(question, history, options)):
+            yield event
+
+    def stream(self, question: str, history: Sequence[dict] = (), options: AskOptions | None = None
+               ) -> Iterator[Event]:
+        """Found, Token..., then one Done. Raises `LearnerError` for unusable input, an unknown technique, a
+        missing index or a failing model."""
+        turn = self._begin(question, history, options or AskOptions())
+        if looks_like_injection(turn.question):
+            yield Done(self._decline(turn, "injection", None))
+            return
+        retrieval = self._retrieve(turn)
+        yield Found(retrieval)
+        if not self.policy.is_relevant(retrieval, turn.language):
+            yield Done(self._decline(turn, "off_topic", retrieval))
+            return
+        parts = self._prompt(turn, retrieval)
+        draft = ""
+        # Small models sometimes go on to recite the extracts: stop where an extract's header would start.
+        extracts = [h.chunk for h in retrieval.hits]
+        stop = list(dict.fromkeys(f"{c.lesson_title} — " for c in extracts))[:3] + ["\nQuestion"]
+        for token in _hold_marker(self.llm.stream(parts.messages(), stop)):
+            if token is _DECLINED:
+                yield Done(self._decline(turn, "model_declined", retrieval))
+                return
+            if turn.result.timings.first_token_ms is None:
+                turn.result.timings.first_token_ms = turn.ms()
+            draft += token
+            yield Token(token)
+        yield Done(self._check(turn, retrieval, draft))
+
+    # ------------------------------------------------------------------ steps
+
+    def _begin(self, question: str, history: Sequence[dict], options: AskOptions) -> Turn:
+        """Input: the technique, the trimmed history, the language, the cleaned question."""
+        started = time.perf_counter()
+        prompt = resolve(self.techniques, options.technique)
+        turns = trim_history(history)
+        language = options.language if options.language in SUPPORTED else \
+            detect_language(question or "", previous=conversation_language(turns))
+        question = clean_question(question)
+        result = TutorResult(question=question, answer="", refused=False, language=language,
+                             technique=prompt.technique, provider=self.settings.llm.provider, model=self.llm.name)
+        return Turn(question, turns, language, prompt, result, started)
+
+    def _retrieve(self, turn: Turn) -> Retrieval:
+        """A follow-up made standalone, then the extracts for it."""
+        standalone = turn.question
+        if turn.history and needs_rewrite(turn.question):
+            standalone = standalone_question(turn.question, turn.history, self.prompts["rewrite"], self.llm, MARKER)
+            turn.result.timings.rewrite_ms = turn.ms()
+        turn.result.standalone_question = standalone
+        retrieval = self.retriever.retrieve(standalone)
+        turn.result.timings.retrieval_ms = turn.ms() - turn.result.timings.rewrite_ms
+        turn.result.index_version = retrieval.snapshot.name
+        turn.result.retrieved = [_retrieved(h, n) for n, h in enumerate(retrieval.hits, 1)]
+        return retrieval
+
+    def _prompt(self, turn: Turn, retrieval: Retrieval) -> PromptParts:
+        """The four parts: instructions, numbered extracts, the question, the output format."""
+        values = dict(question=turn.question, extracts="\n\n".join(
+            f"[{n}] {h.chunk.lesson_title} — {h.chunk.section}\n{clean_text(h.chunk.text)}"
+            for n, h in enumerate(retrieval.hits, 1)))
+        parts = self._render(turn.prompt, turn.language, **values)
+        parts.history = turn.history
+        turn.result.prompt = parts.as_dict()
+        base = self._render(self.prompts["answer"], turn.language, **values)
+        turn.result.technique_note = technique_note(turn.prompt, changed_parts(base, parts), turn.language)
+        return parts
+
+    def _check(self, turn: Turn, retrieval: Retrieval, draft: str) -> TutorResult:
+        """Citations decided by code, the required format verified; an unsupported answer is declined."""
+        result = turn.result
+        result.draft_answer = draft
+        draft = draft.replace(MARKER, "").strip()
+        extracts = [h.chunk for h in retrieval.hits]
+        texts, similarity = [c.embed_text for c in extracts], self._similarity(retrieval)
+        check, result.format_ok = check_formatted(draft, turn.prompt.output,
+                                                  lambda text: check_citations(text, texts, *similarity))
+        if not check.used and (check.judged or not analyze(draft)):
+            # Nothing in the extracts supports this answer (it was invented), or it has no words. Say so.
+            return self._decline(turn, "unsupported", retrieval)
+        result.answer = check.answer
+        result.unsupported_sentences = check.unsupported
+        result.dropped_citations = check.dropped
+        result.citations = [
+            Citation(n, extracts[n - 1].id, extracts[n - 1].lesson_id, extracts[n - 1].lesson_title,
+                     extracts[n - 1].section, extracts[n - 1].text) for n in check.used
+        ]
+        result.timings.total_ms = turn.ms()
+        return result
+
+    def _decline(self, turn: Turn, reason: str, retrieval: Retrieval | None) -> TutorResult:
+        result = turn.result
+        lessons = closest_lessons(retrieval, self.reader)
+        bullet = "\n".join(f"- {lesson['title']}" for lesson in lessons)
+        result.refused = True
+        result.refusal_reason = reason
+        result.closest_lessons = lessons
+        result.answer = self.prompts["decline"].message(result.language, lessons=bullet)
+        result.citations = []
+        result.timings.total_ms = turn.ms()
+        return result
+
+    def _similarity(self, retrieval: Retrieval):
+        """(similarity(sentence, n), threshold) over the extracts' stored vectors, for cross-language support."""
+        threshold = SUPPORT_SIMILARITY.get(embedding_model_name(self.settings.embeddings))
+        if threshold is None or not retrieval.hits:
+            return None, 1.1
+        ids = [h.chunk.id for h in retrieval.hits]
+        vectors = retrieval.snapshot.vectors(ids)
+        cache: dict[str, list[float]] = {}
+
+        def similarity(sentence: str, n: int) -> float:
+            if sentence not in cache:
+                cache[sentence] = self.embeddings.embed_query(sentence)
+            return float(sum(a * b for a, b in zip(cache[sentence], vectors[ids[n - 1]])))
+
+        return similarity, threshold
+
+    def _render(self, prompt: PromptFile, language: str, **values: str) -> PromptParts:
+        return prompt.render(language_rule=language_rule(language), **values)
+
+
+def _retrieved(hit, n: int) -> RetrievedChunk:
+    c = hit.chunk
+    return RetrievedChunk(n, c.id, c.lesson_id, c.lesson_title, c.section, c.text, round(hit.score, 4),
+                          round(hit.dense_score, 4), round(hit.bm25_score, 4))
+
+
+def _hold_marker(tokens: Iterator[str]) -> Iterator[str]:
+    """Pass tokens through, except that a reply starting with the decline marker yields MARKER instead."""
+    buffer = ""
+    for token in tokens:
+        if buffer is None:
+            yield token
+            continue
+        buffer += token
+        head = buffer.lstrip(" \n*_`\"'«").upper()
+        if head.startswith(MARKER):
+            yield _DECLINED
+            return
+        if not MARKER.startswith(head[:len(MARKER)]) or len(head) >= len(MARKER):
+            yield buffer
+            buffer = None
+    if buffer:
+        yield buffer

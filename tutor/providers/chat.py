@@ -1,0 +1,74 @@
+"""The chat model as the engine uses it: built from settings on first use, streaming plain text, and every
+provider failure turned into a `LearnerError` that says what to do (the details go to the log)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+from langchain_core.messages import BaseMessage
+
+from tutor.config import Settings
+from tutor.errors import LearnerError
+from tutor.i18n import Text
+
+log = logging.getLogger(__name__)
+
+
+class ProviderUnavailable(LearnerError):
+    """The model could not be loaded, or does not answer."""
+
+
+class ChatProvider:
+    """One per engine: the settings' chat model (or the one given), loaded lazily."""
+
+    def __init__(self, settings: Settings, model=None):
+        self.settings = settings
+        self._model = model
+
+    @property
+    def model(self):
+        if self._model is None:
+            from tutor.providers import make_chat_model
+
+            try:
+                self._model = make_chat_model(self.settings)
+            except LearnerError:
+                raise
+            except Exception as exc:  # missing model files, broken install
+                log.exception("LLM provider failed to load")
+                raise ProviderUnavailable("provider_unavailable", Text(
+                    f"Le modèle de langage n'a pas pu être chargé ({exc}). Lancez `tutor prepare`.",
+                    f"The language model could not be loaded ({exc}). Run `tutor prepare`."), str(exc)) from exc
+        return self._model
+
+    @property
+    def name(self) -> str:
+        cfg = self.settings.llm
+        return {"local": cfg.local_model, "fake": "fake"}.get(cfg.provider, cfg.model)
+
+    def warm_up(self, messages: list[BaseMessage]) -> None:
+        """Read a fixed prompt prefix once (the local model caches it), before the first learner."""
+        if hasattr(self.model, "warm_up"):
+            self.model.warm_up(messages)
+
+    def stream(self, messages: list[BaseMessage], stop: list[str] | None = None, max_tokens: int | None = None
+               ) -> Iterator[str]:
+        """The model's reply as text pieces; `max_tokens` caps it on the local model."""
+        provider = self.settings.llm.provider
+        limit = {"max_tokens": max_tokens} if max_tokens and provider == "local" else {}
+        model = self.model
+        try:
+            for chunk in model.stream(messages, stop=stop or None, **limit):
+                text = chunk.text  # plain text whatever the provider's content blocks look like
+                if text:
+                    yield text
+        except LearnerError:
+            raise
+        except Exception as exc:
+            log.exception("LLM call failed (%s)", provider)
+            raise ProviderUnavailable("provider_unavailable", Text(
+                f"Le modèle de langage ({provider}) ne répond pas. Vérifiez sa configuration (TUTOR_LLM__*) et "
+                f"réessayez. Détail : {type(exc).__name__}.",
+                f"The language model ({provider}) is not answering. Check its settings (TUTOR_LLM__*) and try "
+                f"again. Detail: {type(exc).__name__}."), str(exc)) from exc

@@ -1,0 +1,73 @@
+"""French (and English) text analysis shared by retrieval, the engine's checks, teaching and the evals.
+
+- `fold`: lower case, accents removed, straight apostrophes (what cue lists and matches compare).
+- `analyze`: the words that carry meaning, French-stemmed and folded (BM25, coverage, citation support).
+- `clean_text`: what any text from outside (a learner, a lesson) becomes before it is used: no control,
+  zero-width or bidi characters, no chat-template tokens, Unicode normalised.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Zero-width and bidi controls can hide text from a reader while the model still sees it.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\ufeff"
+                                    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+# Chat-template tokens (Qwen/ChatML, Llama, ...) must never reach the model from data.
+_TEMPLATE_TOKENS = re.compile(r"<\|[^|>]{1,40}\|>|\[/?INST\]|<</?SYS>>", re.IGNORECASE)
+_ELISION_RE = re.compile(r"\b(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)['’]", re.IGNORECASE)
+_WORD_RE = re.compile(r"\w+", re.UNICODE)
+
+
+def clean_text(text: str) -> str:
+    """Drop control, zero-width and chat-template characters; normalise Unicode; collapse spaces."""
+    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    text = "".join(c for c in text if c in "\n\t" or unicodedata.category(c)[0] != "C")
+    text = _TEMPLATE_TOKENS.sub(" ", text)
+    return re.sub(r"[ \t]+", " ", text).strip()
+
+
+def strip_accents(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
+
+
+def fold(text: str) -> str:
+    """Lower case, no accents, straight apostrophes: "L’Éducation" -> "l'education"."""
+    return strip_accents(text.lower().replace("’", "'"))
+
+
+def slugify(text: str) -> str:
+    """"Qu'est-ce qu'un prompt ?" -> "qu-est-ce-qu-un-prompt"."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "section"
+
+
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_FRENCH
+
+    words = {w.lower() for w in STOPWORDS_FRENCH} | {w.lower() for w in STOPWORDS_EN}
+    # Question words carry no topic.
+    words |= {"quoi", "quel", "quelle", "quels", "quelles", "comment", "pourquoi", "est-ce", "cela", "ça"}
+    return frozenset(words | {strip_accents(w) for w in words})
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer
+
+    return Stemmer.Stemmer("french")
+
+
+def words(text: str) -> list[str]:
+    """The words of `text`, lower case, elisions removed (l'IA -> ia)."""
+    return _WORD_RE.findall(_ELISION_RE.sub(" ", text.lower()))
+
+
+def analyze(text: str) -> list[str]:
+    """French analysis: lower-case, elisions removed, stop words out, stemmed, accents folded."""
+    stops = stop_words()
+    kept = [w for w in words(text) if w not in stops and not w.isdigit() and len(w) > 1]
+    return [strip_accents(stem) for stem in _stemmer().stemWords(kept)]
