@@ -64,7 +64,7 @@ def main() -> None:
     parser.add_argument("--questions", type=int, default=8)
     parser.add_argument("--synthetic", type=int, default=10000)
     args = parser.parse_args()
-    cases = [json.loads(line) for line in open(ROOT / "evals" / "golden.jsonl", encoding="utf-8")]
+    cases = [json.loads(line) for line in open(ROOT / "evals" / "answers-dev.jsonl", encoding="utf-8")]
     in_course = [c["question"] for c in cases if c["expect"] == "answer" and not c.get("history")]
     sample = in_course[:: max(1, len(in_course) // args.questions)][: args.questions]
 

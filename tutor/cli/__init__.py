@@ -1,6 +1,6 @@
 """The `tutor` command: the parser and `main`. Each command lives in a module by audience, imported
 only when it runs: `course` (ingest, kb), `answer` (ask, compare, prompt-lab), `admin` (serve, prepare,
-eval, feedback, users, settings).
+feedback, users, settings), `evaluate` (eval).
 
 Exit codes: 0 success, 1 a quality gate missed (`eval`), 2 bad input (the message names the file and reason).
 """
@@ -43,20 +43,24 @@ def build_parser() -> argparse.ArgumentParser:
                    help="override TUTOR_LLM__PROVIDER")
     p.set_defaults(func="answer:cmd_ask")
 
-    p = sub.add_parser("eval", help="run the golden set through the engine; exit 1 when a threshold is missed")
-    p.add_argument("--dataset", default=str(EVALS_DIR / "golden.jsonl"))
+    p = sub.add_parser("eval", help="run an eval suite, dev and test splits side by side; exit 1 when the test "
+                       "split misses a threshold")
+    p.add_argument("--suite", choices=["answers"], default="answers", help="what to evaluate (evals/README.md)")
+    p.add_argument("--split", choices=["dev", "test", "all"], default="all",
+                   help="dev (tune on it), test (the gate; never tuned on) or both side by side")
+    p.add_argument("--dataset", help="evaluate this JSONL file instead of the suite's splits (gated)")
     p.add_argument("--provider", choices=["local", "bedrock", "openai", "ollama", "fake"])
     p.add_argument("--json", metavar="FILE", help="write every case and metric as JSON")
     p.add_argument("--html", metavar="FILE", help="write a one-page HTML report")
     p.add_argument("--thresholds", default=str(EVALS_DIR / "thresholds.json"))
     p.add_argument("--baseline", default=str(EVALS_DIR / "baseline.json"))
     p.add_argument("--update-baseline", action="store_true", help="store this run as the baseline if it passes")
-    p.add_argument("--technique", default="zero-shot", help="answer with this prompt technique (compare techniques "
-                   "on the golden set; the gate and the baseline are for zero-shot)")
+    p.add_argument("--technique", default="zero-shot", help="answer with this prompt technique (the baseline is "
+                   "zero-shot's)")
     p.add_argument("--judge", action="store_true", help="add LLM-judged faithfulness and helpfulness (optional)")
     p.add_argument("--judge-provider", choices=["bedrock", "openai", "ollama", "fake"],
                    help="provider of the judge (default: TUTOR_LLM__PROVIDER), with its TUTOR_LLM__* settings")
-    p.set_defaults(func="admin:cmd_eval")
+    p.set_defaults(func="evaluate:cmd_eval")
 
     p = sub.add_parser("prompt-lab", help="score a prompt of yours, get an improved one, run both and compare")
     p.add_argument("prompt")

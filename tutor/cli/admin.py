@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 
-from tutor.cli.output import EXIT_BAD_INPUT, err, learner_error
+from tutor.cli.output import EXIT_BAD_INPUT, err
 from tutor.config import Settings, describe_settings
 
 
@@ -52,58 +51,6 @@ def cmd_prepare(args, settings: Settings) -> int:
         print(f"Local model ready: {path}")
     print(f"Embedding model ready: {settings.embeddings.provider}")
     return 0
-
-
-def cmd_eval(args, settings: Settings) -> int:
-    from tutor.engine.tutor import Tutor
-    from tutor.errors import LearnerError
-    from tutor.evaluation.dataset import DatasetError, load_dataset
-    from tutor.evaluation.report import html_report, text_report
-    from tutor.evaluation.runner import evaluate, load_json
-    from tutor.prompting.techniques import resolve
-
-    try:
-        cases = load_dataset(Path(args.dataset))
-    except DatasetError as exc:
-        err(str(exc))
-        return EXIT_BAD_INPUT
-    if args.provider:
-        settings = settings.model_copy(update={"llm": settings.llm.model_copy(update={"provider": args.provider})})
-    thresholds = load_json(Path(args.thresholds)) or {}
-    baseline = load_json(Path(args.baseline)) if args.baseline else None
-    try:
-        tutor = Tutor(settings)
-        technique = resolve(tutor.techniques, args.technique).technique
-        if args.update_baseline and technique != "zero-shot":
-            err("--update-baseline: the baseline is the default prompt's (zero-shot); compare techniques with --json")
-            return EXIT_BAD_INPUT
-        tutor.warm_up()
-    except LearnerError as exc:
-        return learner_error(exc, "en")
-
-    def progress(i: int, n: int, row: dict) -> None:
-        mark = "ok  " if row["passed"] else "FAIL"
-        print(f"[{i:>3}/{n}] {mark} {row['id']:<10} {(row['total_ms'] or 0) / 1000:5.1f} s", file=sys.stderr)
-
-    judge = None
-    if args.judge:
-        from tutor.evaluation.judge import Judge, JudgeConfigError
-
-        try:
-            judge = Judge(settings, args.judge_provider or settings.llm.provider)
-        except (JudgeConfigError, LearnerError) as exc:
-            err(f"--judge: {exc}")
-            return EXIT_BAD_INPUT
-    run = evaluate(tutor, cases, thresholds, baseline, progress=progress, judge=judge, technique=technique)
-    print(text_report(run))
-    for target, content in ((args.json, lambda: json.dumps(run.as_dict(), ensure_ascii=False, indent=2)),
-                            (args.html, lambda: html_report(run))):
-        if target:
-            Path(target).parent.mkdir(parents=True, exist_ok=True)
-            Path(target).write_text(content(), encoding="utf-8")
-    if args.update_baseline and not run.failures:
-        Path(args.baseline).write_text(json.dumps({"meta": run.meta, "summary": run.summary}, indent=2) + "\n")
-    return 1 if run.failures else 0
 
 
 def cmd_feedback(args, settings: Settings) -> int:

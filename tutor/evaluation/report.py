@@ -23,35 +23,45 @@ def _fmt(value) -> str:
     return f"{value:.3f}" if isinstance(value, float) and abs(value) <= 1.5 else f"{value}"
 
 
-def text_report(run: EvalRun) -> str:
+def text_report(runs: dict[str, EvalRun], gated: str) -> str:
+    """The splits side by side (the gated one with its thresholds and baseline), then the gated split's
+    failed cases."""
+    run = runs[gated]
     thresholds = run.meta["thresholds"]
-    lines = [f"{run.summary['passed']}/{run.summary['cases']} cases passed "
-             f"({run.meta['provider']}/{run.meta['model']}, technique {run.meta.get('technique', 'zero-shot')}, "
-             f"{run.meta['seconds']} s)", "",
-             f"{'metric':26} {'value':>9} {'threshold':>10} {'vs baseline':>12}"]
+    names = list(runs)
+    lines = [f"{name}: {r.summary['passed']}/{r.summary['cases']} cases passed" for name, r in runs.items()]
+    lines += [f"({run.meta['provider']}/{run.meta['model']}, technique {run.meta.get('technique', 'zero-shot')}, "
+              f"{sum(r.meta['seconds'] for r in runs.values()):.1f} s; gate on {gated})", "",
+              f"{'metric':26} " + " ".join(f"{name:>9}" for name in names)
+              + f" {'threshold':>10} {'vs baseline':>12}"]
     for key, label in LABELS.items():
         delta = run.baseline_delta.get(key)
         delta_text = "-" if delta is None else f"{delta:+.3f}" if abs(delta) <= 1.5 else f"{delta:+.0f}"
-        lines.append(f"{label:26} {_fmt(run.summary.get(key)):>9} {_fmt(thresholds.get(key)):>10} {delta_text:>12}")
+        values = " ".join(f"{_fmt(r.summary.get(key)):>9}" for r in runs.values())
+        lines.append(f"{label:26} {values} {_fmt(thresholds.get(key)):>10} {delta_text:>12}")
     failed = [r for r in run.rows if not r["passed"]]
     if failed:
-        lines += ["", f"Failed cases ({len(failed)}):"]
+        lines += ["", f"Failed cases of {gated} ({len(failed)}):"]
         for r in failed:
-            why = []
-            if r["declined_correctly"] != 1.0:
-                why.append("declined" if r["refused"] else "answered an off-course question")
-            if r.get("missing_facts"):
-                why.append(f"missing {r['missing_facts']}")
-            if r["language_match"] != 1.0:
-                why.append(f"language {r['language']}")
-            if r["citation_validity"] == 0.0:
-                why.append("invalid citation")
             answer = r["answer"].replace("\n", " ")
-            lines.append(f"- {r['id']} [{r['type'] or r['expect']}] {'; '.join(why)}\n    Q: {r['question']}\n"
-                         f"    A: {answer[:300]}")
+            lines.append(f"- {r['id']} [{r['type'] or r['expect']}] {'; '.join(why_failed(r))}\n"
+                         f"    Q: {r['question']}\n    A: {answer[:300]}")
     lines.append("")
     lines.append("Gate: PASSED" if not run.failures else "Gate: FAILED\n  " + "\n  ".join(run.failures))
     return "\n".join(lines)
+
+
+def why_failed(row: dict) -> list[str]:
+    why = []
+    if row["declined_correctly"] != 1.0:
+        why.append("declined" if row["refused"] else "answered an off-course question")
+    if row.get("missing_facts"):
+        why.append(f"missing {row['missing_facts']}")
+    if row["language_match"] != 1.0:
+        why.append(f"language {row['language']}")
+    if row["citation_validity"] == 0.0:
+        why.append("invalid citation")
+    return why
 
 
 def _table(title: str, groups: dict) -> str:
@@ -81,21 +91,27 @@ def _latency_chart(rows: list[dict]) -> str:
             f'<svg width="{width + 140}" height="{height}" xmlns="http://www.w3.org/2000/svg">{"".join(bars)}</svg>')
 
 
-def html_report(run: EvalRun) -> str:
+def html_report(runs: dict[str, EvalRun], gated: str) -> str:
+    run = runs[gated]
+    heads = "".join(f"<th>{html.escape(name)}</th>" for name in runs)
     summary_rows = "".join(
-        f"<tr><td>{html.escape(label)}</td><td>{_fmt(run.summary.get(k))}</td>"
-        f"<td>{_fmt(run.meta['thresholds'].get(k))}</td><td>{_fmt(run.baseline_delta.get(k))}</td></tr>"
+        f"<tr><td>{html.escape(label)}</td>" + "".join(f"<td>{_fmt(r.summary.get(k))}</td>" for r in runs.values())
+        + f"<td>{_fmt(run.meta['thresholds'].get(k))}</td><td>{_fmt(run.baseline_delta.get(k))}</td></tr>"
         for k, label in LABELS.items())
     failed = "".join(
         f"<tr><td>{html.escape(r['id'])}</td><td>{html.escape(r['question'])}</td>"
-        f"<td>{html.escape(r['answer'])}</td></tr>" for r in run.rows if not r["passed"])
+        f"<td>{html.escape('; '.join(why_failed(r)))}</td><td>{html.escape(r['answer'])}</td></tr>"
+        for r in run.rows if not r["passed"])
     verdict = "PASSED" if not run.failures else "FAILED: " + "; ".join(run.failures)
+    passed = ", ".join(f"{name} {r.summary['passed']}/{r.summary['cases']}" for name, r in runs.items())
     return f"""<!doctype html><html lang="en"><meta charset="utf-8"><title>tutor eval</title>
 <style>body{{font-family:sans-serif;max-width:1100px;margin:2em auto}}table{{border-collapse:collapse;margin:1em 0}}
 td,th{{border:1px solid #ccc;padding:3px 8px;font-size:13px;text-align:left}}</style>
-<h1>tutor eval: {run.summary['passed']}/{run.summary['cases']} cases passed</h1>
+<h1>tutor eval: {html.escape(passed)} cases passed</h1>
 <p>{html.escape(run.meta['provider'])}/{html.escape(run.meta['model'])}, embeddings {html.escape(run.meta['embeddings'])},
-technique {html.escape(run.meta.get('technique', 'zero-shot'))}, {run.meta['seconds']} s. Gate: <b>{html.escape(verdict)}</b></p>
-<h2>Summary</h2><table><tr><th>metric</th><th>value</th><th>threshold</th><th>vs baseline</th></tr>{summary_rows}</table>
-{_table("Per lesson", run.by_lesson)}{_table("Per case type", run.by_type)}{_latency_chart(run.rows)}
-<h2>Failed cases</h2><table><tr><th>id</th><th>question</th><th>answer</th></tr>{failed}</table></html>"""
+technique {html.escape(run.meta.get('technique', 'zero-shot'))}. Gate on {html.escape(gated)}: <b>{html.escape(verdict)}</b></p>
+<h2>Summary</h2><table><tr><th>metric</th>{heads}<th>threshold ({html.escape(gated)})</th><th>vs baseline</th></tr>
+{summary_rows}</table>
+{_table(f"Per lesson ({gated})", run.by_lesson)}{_table(f"Per case type ({gated})", run.by_type)}{_latency_chart(run.rows)}
+<h2>Failed cases ({html.escape(gated)})</h2><table><tr><th>id</th><th>question</th><th>why</th><th>answer</th></tr>
+{failed}</table></html>"""
