@@ -10,15 +10,14 @@ import asyncio
 
 import chainlit as cl
 
-from tutor.chat import commands, prompting, server
-from tutor.chat.render import say_error, show_result, stream_turn
+from tutor.chat import commands, prompting, server, teaching
+from tutor.chat.render import say_error
 from tutor.chat.services import get_engine
 from tutor.chat.storage import TutorDataLayer
-from tutor.chat.views import ASSISTANT_NAME, STARTERS
+from tutor.chat.views import STARTERS
 from tutor.engine.result import AskOptions
 from tutor.i18n import conversation_language, detect_language
-
-HISTORY_KEEP = 12  # turns kept per conversation for follow-ups (the engine trims further)
+from tutor.teaching.session import HISTORY_KEEP, Session
 
 server.install()
 
@@ -48,7 +47,7 @@ async def starters(user=None, language=None):
 
 @cl.on_chat_start
 async def on_chat_start() -> None:
-    cl.user_session.set("history", [])
+    cl.user_session.set("teaching", Session())
     cl.user_session.set("options", AskOptions())
     await prompting.chat_settings(AskOptions()).send()
 
@@ -72,7 +71,7 @@ async def on_chat_resume(thread: dict) -> None:
             history.append({"role": "user", "content": step.get("output", "")})
         elif step.get("type") == "assistant_message" and step.get("output"):
             history.append({"role": "assistant", "content": step["output"]})
-    cl.user_session.set("history", history[-HISTORY_KEEP:])
+    cl.user_session.set("teaching", Session(history=history[-HISTORY_KEEP:]))
     cl.user_session.set("options", AskOptions())
     await prompting.chat_settings(AskOptions()).send()
 
@@ -80,21 +79,8 @@ async def on_chat_resume(thread: dict) -> None:
 @cl.on_message
 async def on_message(message: cl.Message) -> None:
     text = message.content or ""
-    history: list[dict] = cl.user_session.get("history") or []
-    language = detect_language(text, previous=conversation_language(history))
-    if text.startswith("/") and await commands.handle(text, language):
-        return
-    options: AskOptions = cl.user_session.get("options") or AskOptions()
-    answer = cl.Message(content="", author=ASSISTANT_NAME)
+    language = detect_language(text, previous=conversation_language(teaching.session().history))
     try:
-        engine = await get_engine()
+        await commands.respond(text, language)
     except Exception as exc:  # noqa: BLE001 - the learner is told, the log has the details
         await say_error(exc, language)
-        return
-    result = await stream_turn(engine.astream(text, history, options), language, into=answer)
-    if result is None:
-        return
-    await show_result(answer, result, prompting.answer_actions(result, language), prompting.technique_footer(result))
-    cl.user_session.set("last_result", result)
-    history += [{"role": "user", "content": text}, {"role": "assistant", "content": result.answer}]
-    cl.user_session.set("history", history[-HISTORY_KEEP:])

@@ -7,7 +7,8 @@ import asyncio
 
 import chainlit as cl
 
-from tutor.chat import prompting
+from tutor.chat import prompting, teaching
+from tutor.chat.prompting_views import technique_footer
 from tutor.chat.render import say, say_error
 from tutor.chat.services import settings
 from tutor.chat.views import ui_text
@@ -43,7 +44,18 @@ COMMANDS = {
     "/compare": prompting.compare_command,
     "/prompt": prompting.run_lab,
     "/reindex": reindex,
+    "/quiz": teaching.quiz_command,
+    "/guide": teaching.guide_command,
+    "/progres": teaching.progress_command, "/progrès": teaching.progress_command,
+    "/progress": teaching.progress_command,
 }
+
+
+async def respond(text: str, language: str) -> None:
+    """A learner's message: a command, or a turn of the teacher (questions, answers, greetings...)."""
+    if text.startswith("/") and await handle(text, language):
+        return
+    await teaching.run_turn(text, language, extra_actions=prompting.answer_actions, footer=technique_footer)
 
 
 async def handle(text: str, language: str) -> bool:
@@ -74,3 +86,23 @@ async def on_compare(action: cl.Action) -> None:
 @cl.action_callback("lab_retry")
 async def on_lab_retry(action: cl.Action) -> None:
     await handle(f"/prompt {action.payload['prompt']}", action.payload.get("language", "fr"))
+
+
+@cl.action_callback("choice")
+async def on_choice(action: cl.Action) -> None:
+    """A click on a multiple-choice option: the learner's answer to the pending item."""
+    state = teaching.session()
+    if state.pending is None or state.pending.id != action.payload.get("item_id"):
+        return  # an old button: that question is no longer pending
+    await cl.Message(content=action.payload["answer"], author="learner", type="user_message").send()
+    await teaching.run_turn(action.payload["answer"], state.pending.language)
+
+
+@cl.action_callback("suggest")
+async def on_suggest(action: cl.Action) -> None:
+    """A click on a suggestion: sent as if the learner had typed it."""
+    text = action.payload["text"]
+    await cl.Message(content=text, author="learner", type="user_message").send()
+    from tutor.i18n import detect_language
+
+    await respond(text, detect_language(text))

@@ -23,6 +23,7 @@ from tutor.chat.prompting_views import (
 )
 from tutor.chat.render import say, stream_turn
 from tutor.chat.services import get_engine
+from tutor.chat.teaching import session
 from tutor.chat.views import ui_text
 from tutor.engine.events import Done, Event, Stage, Token
 from tutor.engine.result import AskOptions, TutorResult
@@ -114,7 +115,7 @@ async def compare_command(rest: str, language: str) -> None:
     if len(names) == 1:  # compare with the technique in use
         current = resolve(table, (cl.user_session.get("options") or AskOptions()).technique).technique
         names.insert(0, current if current != names[0] else DEFAULT if names[0] != DEFAULT else "few-shot")
-    question = " ".join(words) or next((t["content"] for t in reversed(cl.user_session.get("history") or [])
+    question = " ".join(words) or next((t["content"] for t in reversed(session().history)
                                         if t["role"] == "user"), "")
     if not question:
         await say(ui_text("compare_no_question", language))
@@ -133,7 +134,7 @@ def _is_technique(word: str) -> bool:
 async def compare(question: str, names: list[str], language: str) -> None:
     """Answer `question` with each technique (one after the other, streamed in steps), then side by side."""
     engine = await get_engine()
-    history = cl.user_session.get("history") or []
+    history = session().history
     options: AskOptions = cl.user_session.get("options") or AskOptions()
     results = []
     for name in names:

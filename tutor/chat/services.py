@@ -11,6 +11,7 @@ from tutor.errors import LearnerError
 
 log = logging.getLogger(__name__)
 _engine = None
+_teacher = None
 _engine_lock = asyncio.Lock()
 
 
@@ -37,7 +38,23 @@ async def get_engine():
         return _engine
 
 
+async def get_teacher():
+    """The process-wide teacher around the engine (its act classifier trained off the event loop)."""
+    global _teacher
+    engine = await get_engine()
+    if _teacher is None or _teacher.tutor is not engine:
+        from tutor.teaching.turn import Teacher
+
+        def build():
+            teacher = Teacher(engine)
+            teacher.acts()
+            return teacher
+
+        _teacher = await asyncio.to_thread(build)
+    return _teacher
+
+
 def reset_engine() -> None:
     """Forget the engine (tests change settings between chats)."""
-    global _engine
-    _engine = None
+    global _engine, _teacher
+    _engine = _teacher = None

@@ -70,6 +70,8 @@ TEXTS: dict[str, Text] = {
     "lab_run_original": Text("Résultat de votre prompt", "Result of your prompt"),
     "lab_run_improved": Text("Résultat du prompt amélioré", "Result of the improved prompt"),
     "lab_retry": Text("Essayer le prompt amélioré", "Try the improved prompt"),
+    "progress_title": Text("Votre progression", "Your progress"),
+    "declined_not_in_course": Text("Je ne confirme que ce que le cours dit.", "I only confirm what the course says."),
     "declined_injection": Text("Je suis ici pour vous aider à apprendre ce cours : je ne change pas de rôle.",
                                "I'm here to help you learn this course: I don't change roles."),
 }

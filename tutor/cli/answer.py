@@ -33,6 +33,8 @@ def cmd_ask(args, settings: Settings) -> int:
     from tutor.engine.result import AskOptions
     from tutor.engine.tutor import Tutor
     from tutor.i18n import detect_language
+    from tutor.teaching.session import Session
+    from tutor.teaching.turn import Teacher
 
     try:
         history = _load_history(args.history)
@@ -47,7 +49,8 @@ def cmd_ask(args, settings: Settings) -> int:
             print(event.text, end="", flush=True)
 
     try:
-        result = collect(Tutor(settings).stream(args.question, history, options), show)
+        teacher = Teacher(Tutor(settings))
+        result = collect(teacher.stream(args.question, Session(history=history), options), show)
     except LearnerError as exc:
         return learner_error(exc, detect_language(args.question or ""))
     if args.json:

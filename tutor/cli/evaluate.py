@@ -40,6 +40,7 @@ def cmd_eval(args, settings: Settings) -> int:
     from tutor.evaluation.report import html_report, text_report
     from tutor.evaluation.runner import evaluate, load_json
     from tutor.prompting.techniques import resolve
+    from tutor.teaching.turn import Teacher
 
     try:
         cases = {name: load_dataset(path) for name, path in datasets(args).items()}
@@ -58,6 +59,8 @@ def cmd_eval(args, settings: Settings) -> int:
             err("--update-baseline: the baseline is the default prompt's (zero-shot); compare techniques with --json")
             return EXIT_BAD_INPUT
         tutor.warm_up()
+        teacher = Teacher(tutor)
+        teacher.acts()
     except LearnerError as exc:
         return learner_error(exc, "en")
 
@@ -76,7 +79,7 @@ def cmd_eval(args, settings: Settings) -> int:
             mark = "ok  " if row["passed"] else "FAIL"
             print(f"[{name} {i:>3}/{n}] {mark} {row['id']:<10} {(row['total_ms'] or 0) / 1000:5.1f} s", file=sys.stderr)
 
-        runs[name] = evaluate(tutor, split_cases, thresholds if name == gated else {},
+        runs[name] = evaluate(teacher, split_cases, thresholds if name == gated else {},
                               baseline.get("splits", {}).get(name, baseline if name == gated else None),
                               progress=progress, judge=judge, technique=technique)
     print(text_report(runs, gated))

@@ -14,7 +14,17 @@ _INJECTION = re.compile(
     r"\b(instructions?|consignes?|r[èe]gles?|rules|prompt|cours|course|above|pr[ée]c[ée]dent|previous)"
     r"|\b(tu es|vous [êe]tes|you are)\s+(maintenant|d[ée]sormais|now)\b"
     r"|\b(jailbreak|DAN)\b"
-    r"|\b(r[ée]v[èe]le[rsz]?|reveal|leak)\b.{0,30}\b(instructions?|prompt|consignes?)\b",
+    r"|\b(r[ée]v[èe]le[rsz]?|reveal|leak|affiche[rsz]?|montre[rsz]?|print|show|r[ée]p[èe]te[rsz]?|repeat|"
+    r"donne[rsz]?|give|tell me|dis-moi)\b.{0,25}\b(tes|ton|vos|votre|your|the|les|le)\s+(instructions?|"
+    r"prompt|consignes?|r[èe]gles?|rules)\s*(internes?|syst[èe]mes?|system|secr[èe]t\w*|cach[ée]\w*|hidden|"
+    r"initia\w*|internal|original\w*)"
+    r"|\b(r[ée]v[èe]le[rsz]?|reveal|leak|affiche[rsz]?|montre[rsz]?|print|show|donne[rsz]?|give|tell me)\b.{0,20}"
+    r"\b(tes|ton|vos|votre|your)\s+(instructions?|prompt|consignes?|r[èe]gles?|rules)\b"
+    r"|\b(prompt syst[èe]me|system prompt|hidden instructions|instructions cach[ée]es|instructions internes)\b"
+    r"|\b(fais comme si|fait comme si|faites comme si|pretend|act as if|imagine que tu|role-?play)\b.{0,40}"
+    r"\b(pas de r[èe]gles?|sans r[èe]gles?|aucune r[èe]gle|no rules?|without rules?|unfiltered|sans filtre|"
+    r"no filter|pas de limites?|no limits?|pas de consignes?)"
+    r"|\b(oublie[rsz]?|forget|ignore[rsz]?)\b.{0,15}\b(le cours|the course|ton r[ôo]le|your role)\b",
     re.IGNORECASE,
 )
 

@@ -11,7 +11,9 @@ class AskOptions:
     """Per-question choices: answer language and prompt technique."""
 
     language: str = "auto"  # auto | fr | en
-    technique: str = "zero-shot"  # a technique name or alias (tutor/techniques.py)
+    technique: str = "zero-shot"  # a technique name or alias (tutor/prompting/techniques.py)
+    instruction: str = ""  # one more line for the input part ("explain it more simply, with an example")
+    guided: bool = False  # guided mode: a guiding question and hints before the answer (tutor/teaching)
 
 
 @dataclass
@@ -52,7 +54,7 @@ class TutorResult:
     refused: bool
     language: str
     standalone_question: str = ""
-    refusal_reason: str | None = None  # injection | off_topic | model_declined | unsupported
+    refusal_reason: str | None = None  # injection | off_topic | model_declined | unsupported | not_in_course
     closest_lessons: list[dict] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
     retrieved: list[RetrievedChunk] = field(default_factory=list)
@@ -67,6 +69,12 @@ class TutorResult:
     provider: str = ""
     model: str = ""
     index_version: str = ""
+    # Teaching (tutor/teaching): what the learner did, and what the tutor did about it.
+    act: str = "question"  # see tutor.teaching.acts.ACTS
+    grade: dict | None = None  # {"verdict", "reason", "expected", "item_id", "lesson_id", "kind"}
+    item: dict | None = None  # the question the tutor asks now (tutor.teaching.items.Item.as_dict())
+    quiz: dict | None = None  # {"position", "total", "grades"} while a quiz runs
+    suggestions: list[str] = field(default_factory=list)  # what the learner could send next
 
     def as_dict(self) -> dict:
         data = asdict(self)

@@ -47,6 +47,7 @@ class Turn:
     prompt: PromptFile
     result: TutorResult
     started: float
+    instruction: str = ""
 
     def ms(self) -> float:
         return round((time.perf_counter() - self.started) * 1000, 1)
@@ -124,7 +125,7 @@ class Tutor:
         question = clean_question(question)
         result = TutorResult(question=question, answer="", refused=False, language=language,
                              technique=prompt.technique, provider=self.settings.llm.provider, model=self.llm.name)
-        return Turn(question, turns, language, prompt, result, started)
+        return Turn(question, turns, language, prompt, result, started, clean_text(options.instruction))
 
     def _retrieve(self, turn: Turn) -> Retrieval:
         """A follow-up made standalone, then the extracts for it."""
@@ -141,7 +142,8 @@ class Tutor:
 
     def _prompt(self, turn: Turn, retrieval: Retrieval) -> PromptParts:
         """The four parts: instructions, numbered extracts, the question, the output format."""
-        values = dict(question=turn.question, extracts="\n\n".join(
+        question = f"{turn.question}\n{turn.instruction}" if turn.instruction else turn.question
+        values = dict(question=question, extracts="\n\n".join(
             f"[{n}] {h.chunk.lesson_title} — {h.chunk.section}\n{clean_text(h.chunk.text)}"
             for n, h in enumerate(retrieval.hits, 1)))
         parts = self._render(turn.prompt, turn.language, **values)
@@ -172,6 +174,13 @@ class Tutor:
         ]
         result.timings.total_ms = turn.ms()
         return result
+
+    def decline(self, question: str, language: str, reason: str, retrieval: Retrieval | None = None) -> TutorResult:
+        """The decline for a question the teaching layer found outside the course (with the closest lessons)."""
+        result = TutorResult(question=question, answer="", refused=False, language=language,
+                             provider=self.settings.llm.provider, model=self.llm.name)
+        return self._decline(Turn(question, [], language, self.prompts["answer"], result, time.perf_counter()),
+                             reason, retrieval)
 
     def _decline(self, turn: Turn, reason: str, retrieval: Retrieval | None) -> TutorResult:
         result = turn.result

@@ -13,6 +13,7 @@ from tutor.engine.result import AskOptions
 from tutor.errors import LearnerError
 from tutor.evaluation.dataset import Case
 from tutor.evaluation.metrics import aggregate, breakdown, score_case
+from tutor.teaching.session import Session
 
 # Metrics where lower is better (latencies) are never gated; every gated metric is "at least".
 GATED = ("hit_at_k", "fully_correct", "citation_validity", "in_course_answered", "off_course_declined",
@@ -34,9 +35,11 @@ class EvalRun:
                 "threshold_failures": self.failures, "baseline_delta": self.baseline_delta, "cases": self.rows}
 
 
-def run_case(tutor, case: Case, technique: str = "zero-shot") -> dict:
+def run_case(teacher, case: Case, technique: str = "zero-shot") -> dict:
+    """One case as a learner would send it: through the teacher (acts, then the engine), with its history."""
     try:
-        result = tutor.ask(case.question, case.history, AskOptions(technique=technique)).as_dict()
+        session = Session(history=list(case.history))
+        result = teacher.ask(case.question, session, AskOptions(technique=technique)).as_dict()
     except QuestionError as exc:
         result = {"answer": "", "refused": True, "refusal_reason": f"bad_input:{exc.code}"}
     except LearnerError as exc:
@@ -44,7 +47,7 @@ def run_case(tutor, case: Case, technique: str = "zero-shot") -> dict:
     return result
 
 
-def evaluate(tutor, cases: list[Case], thresholds: dict, baseline: dict | None = None,
+def evaluate(teacher, cases: list[Case], thresholds: dict, baseline: dict | None = None,
              progress: Callable[[int, int, dict], None] | None = None, judge=None,
              technique: str = "zero-shot") -> EvalRun:
     """Run every case with the prompt `technique`; `judge` (optional, see judge.py) adds LLM-judged scores
@@ -52,7 +55,7 @@ def evaluate(tutor, cases: list[Case], thresholds: dict, baseline: dict | None =
     started = time.perf_counter()
     rows, results = [], []
     for i, case in enumerate(cases, 1):
-        result = run_case(tutor, case, technique)
+        result = run_case(teacher, case, technique)
         row = score_case(case, result)
         rows.append(row)
         results.append(result)
@@ -71,6 +74,7 @@ def evaluate(tutor, cases: list[Case], thresholds: dict, baseline: dict | None =
     base = (baseline or {}).get("summary", {})
     delta = {k: round(v - base[k], 4) for k, v in summary.items()
              if isinstance(v, (int, float)) and isinstance(base.get(k), (int, float))}
+    tutor = teacher.tutor
     meta = {"provider": tutor.settings.llm.provider, "model": tutor.llm.name, "technique": technique,
             "embeddings": tutor.settings.embeddings.provider, "seconds": round(time.perf_counter() - started, 1),
             "thresholds": thresholds}

@@ -11,6 +11,7 @@ from langchain_core.messages import BaseMessage
 from tutor.config import Settings
 from tutor.errors import LearnerError
 from tutor.i18n import Text
+from tutor.text import fold
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,31 @@ class ChatProvider:
         if hasattr(self.model, "warm_up"):
             self.model.warm_up(messages)
 
+    def choose(self, messages: list[BaseMessage], choices: dict[str, tuple[str, ...]]) -> dict[str, float]:
+        """The probability of each choice as the reply's first word: read from the local model's next-token
+        distribution (no generation), or, for providers that only return text, 1.0 for the choice the reply
+        starts with (a reply that starts with none of them gives every choice the same weight)."""
+        model = self.model
+        if hasattr(model, "choice_probabilities"):
+            try:
+                return model.choice_probabilities(messages, choices)
+            except Exception as exc:
+                log.exception("choice probabilities failed")
+                raise self._unavailable(exc) from exc
+        reply = fold("".join(self.stream(messages, max_tokens=4))).strip(" *_\"'«.:\n")
+        picked = [name for name, words in choices.items() if any(reply.startswith(fold(w)) for w in words)]
+        if len(picked) != 1:
+            return dict.fromkeys(choices, 1 / len(choices))
+        return {name: float(name == picked[0]) for name in choices}
+
+    def _unavailable(self, exc: Exception) -> ProviderUnavailable:
+        provider = self.settings.llm.provider
+        return ProviderUnavailable("provider_unavailable", Text(
+            f"Le modèle de langage ({provider}) ne répond pas. Vérifiez sa configuration (TUTOR_LLM__*) et "
+            f"réessayez. Détail : {type(exc).__name__}.",
+            f"The language model ({provider}) is not answering. Check its settings (TUTOR_LLM__*) and try "
+            f"again. Detail: {type(exc).__name__}."), str(exc))
+
     def stream(self, messages: list[BaseMessage], stop: list[str] | None = None, max_tokens: int | None = None
                ) -> Iterator[str]:
         """The model's reply as text pieces; `max_tokens` caps it on the local model."""
@@ -67,8 +93,4 @@ class ChatProvider:
             raise
         except Exception as exc:
             log.exception("LLM call failed (%s)", provider)
-            raise ProviderUnavailable("provider_unavailable", Text(
-                f"Le modèle de langage ({provider}) ne répond pas. Vérifiez sa configuration (TUTOR_LLM__*) et "
-                f"réessayez. Détail : {type(exc).__name__}.",
-                f"The language model ({provider}) is not answering. Check its settings (TUTOR_LLM__*) and try "
-                f"again. Detail: {type(exc).__name__}."), str(exc)) from exc
+            raise self._unavailable(exc) from exc

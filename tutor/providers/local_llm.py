@@ -71,6 +71,25 @@ class LlamaCppChatModel(BaseChatModel):
         for _ in self._complete(messages, max_tokens=1):
             pass
 
+    def choice_probabilities(self, messages: list[BaseMessage], choices: dict[str, tuple[str, ...]]
+                             ) -> dict[str, float]:
+        """How likely the model is to start its reply with each choice (e.g. {"yes": ("oui",), "no": ("non",)}):
+        the softmax of the next-token logits over the choices' first tokens, read after the prompt, with no
+        generation. The prompt's prefix is shared with the previous call (llama.cpp's cache), so asking this
+        just before an answer with the same start costs only the tokens that differ."""
+        import numpy as np
+
+        llama = self.load()
+        ids = {name: {llama.tokenize(word.encode("utf-8"), add_bos=False, special=False)[0] for word in words}
+               for name, words in choices.items()}
+        with _LOCK:
+            logits = _next_token_logits(llama, _prompt_tokens(llama, messages))
+        scores = {name: np.logaddexp.reduce([logits[i] for i in sorted(toks)]) for name, toks in ids.items()}
+        top = max(scores.values())
+        weights = {name: float(np.exp(score - top)) for name, score in scores.items()}
+        total = sum(weights.values())
+        return {name: weight / total for name, weight in weights.items()}
+
     def _stream(self, messages: list[BaseMessage], stop=None, run_manager=None, **kwargs: Any
                 ) -> Iterator[ChatGenerationChunk]:
         for text in self._complete(messages, stop=stop, **kwargs):
@@ -98,6 +117,38 @@ class LlamaCppChatModel(BaseChatModel):
                 text = part["choices"][0]["delta"].get("content")
                 if text:
                     yield text
+
+
+def _prompt_tokens(llama, messages: list[BaseMessage]) -> list[int]:
+    """The tokens llama.cpp's own chat completion would read for `messages` (the GGUF's chat template,
+    with the assistant's turn opened), so that the next completion shares their prefix."""
+    from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+    formatter = Jinja2ChatFormatter(
+        template=llama.metadata["tokenizer.chat_template"],
+        eos_token=llama._model.token_get_text(llama.token_eos()),
+        bos_token=llama._model.token_get_text(llama.token_bos()) if llama.token_bos() != -1 else "",
+    )
+    payload = [{"role": _ROLES.get(m.type, "user"), "content": str(m.content)} for m in messages]
+    result = formatter(messages=payload)
+    return llama.tokenize(result.prompt.encode("utf-8"), add_bos=not result.added_special, special=True)
+
+
+def _next_token_logits(llama, tokens: list[int]):
+    """Evaluate `tokens` (reusing the cached prefix, as `Llama.generate` does) and return the logits of the
+    token that would come next."""
+    import numpy as np
+
+    prefix = 0
+    for cached, wanted in zip(llama._input_ids, tokens):
+        if cached != wanted:
+            break
+        prefix += 1
+    prefix = min(prefix, len(tokens) - 1)  # always decode at least one token to get fresh logits
+    llama._ctx.kv_cache_seq_rm(-1, prefix, -1)
+    llama.n_tokens = prefix
+    llama.eval(tokens[prefix:])
+    return np.ctypeslib.as_array(llama._ctx.get_logits_ith(-1), shape=(llama.n_vocab(),)).copy()
 
 
 def load_local_chat_model(settings: Settings) -> LlamaCppChatModel:

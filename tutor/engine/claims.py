@@ -1,0 +1,164 @@
+"""What a sentence claims, in the pieces code can compare with an extract: its quantities, its polarity
+(negated or not), the course terms it names, and the extract sentences it lines up with.
+
+Used by the support check (tutor.engine.support): a swapped subject, a negation, a changed number or an
+added fact is found by comparing these pieces, not by counting shared words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from tutor.text import analyze, fold
+from tutor.text import words as tokens
+
+# Number words, and the scale words that make a quantity ("milliers de milliards").
+NUMBER_WORDS = {
+    "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8, "neuf": 9,
+    "dix": 10, "douze": 12, "vingt": 20, "cent": 100, "mille": 1000,
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "hundred": 100, "thousand": 1000,
+}
+SCALES = ("dizaines", "centaines", "milliers", "millions", "milliards", "billions", "trillions", "tens", "hundreds",
+          "thousands", "millions", "billions", "trillions")
+# Words that size an amount without a number: "énormes quantités" is not "petites quantités".
+SIZE_WORDS = {
+    "big": ("enorme", "enormes", "grand", "grande", "grands", "grandes", "immense", "immenses", "vaste", "vastes",
+            "gigantesque", "gigantesques", "massif", "massive", "massives", "beaucoup", "nombreux", "nombreuses",
+            "huge", "large", "massive", "vast", "many", "lots", "plusieurs", "multiple", "multiples", "several"),
+    "small": ("petit", "petite", "petits", "petites", "faible", "faibles", "peu", "quelques", "reduit", "reduite",
+              "reduits", "reduites", "limite", "limitee", "limites", "limitees", "small", "few", "little", "tiny",
+              "seul", "seule", "seuls", "seules", "unique", "uniques", "single", "only", "one"),
+}
+_SIZE = {word: kind for kind, words in SIZE_WORDS.items() for word in words}
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_LIST_MARKER = re.compile(r"^\s*\d+[.)]\s", re.M)
+_UNITS = re.compile(r"[^.!?;\n]+(?:[.!?;]+|\n|$)")
+_BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s*")
+
+
+@dataclass(frozen=True)
+class Quantity:
+    value: str  # "4", "milliers de milliards", "big", "small"
+    noun: str  # the stem of the word it counts ("mot"), "" when unknown
+
+
+def quantities(text: str) -> list[Quantity]:
+    """The amounts a text states: numbers (in digits or words), scale phrases, and size words before a noun."""
+    words = [fold(w) for w in tokens(_LIST_MARKER.sub(" ", text))]
+    found: list[Quantity] = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if word in SCALES:  # "milliers de milliards de mots": the whole phrase is one quantity
+            phrase = [word]
+            j = i + 1
+            while j + 1 < len(words) and words[j] in ("de", "d'") and words[j + 1] in SCALES:
+                phrase.append(words[j + 1])
+                j += 2
+            found.append(Quantity(" de ".join(phrase), _noun_after(words, j)))
+            i = j
+            continue
+        if _NUMBER.fullmatch(word) or (word in NUMBER_WORDS and word not in ("un", "une", "one")):
+            value = word if _NUMBER.fullmatch(word) else str(NUMBER_WORDS[word])
+            if i + 1 < len(words) and words[i + 1] in SCALES:
+                i += 1
+                continue  # "3 milliards": counted as the scale phrase
+            found.append(Quantity(value, _noun_after(words, i + 1)))
+        elif word in _SIZE and i + 1 < len(words) and word not in ("one", "only"):
+            found.append(Quantity(_SIZE[word], _noun_after(words, i + 1)))
+        i += 1
+    return found
+
+
+def _noun_after(words: list[str], start: int) -> str:
+    for word in words[start:start + 3]:
+        if word in ("de", "d'", "des", "of", "the", "les"):
+            continue
+        stems = analyze(word)
+        return stems[0] if stems else ""
+    return ""
+
+
+def negated(text: str) -> bool:
+    """Whether a sentence denies what it states ("ne ... pas", "sans", "not")."""
+    return bool(negated_terms(text))
+
+
+_NE_PAS = re.compile(r"\bne\s+(?P<inside>(?:[\w']+\s+){0,3}?[\w']+)\s+(?:pas|plus|jamais|rien|guère|point)"
+                     r"(?:\s+(?:de|du|des|la|le|les|à|au|aux)\b|\s+(?:d'|l'))*\s*(?P<after>\w+)?")
+_NOT = re.compile(r"\b(?:sans|aucun\w*|jamais|nullement|not|never|no|without|non(?!\s*[,.;:!?]))\s+"
+                  r"(?:(?:de|du|des|la|le|les|a|an|the|be|been|to)\s+|d'|l')*(?P<after>\w+)(?:\s+(?P<next>\w+))?"
+                  r"|\b(?P<verb>\w+)n't\s+(?P<after2>\w+)")
+
+
+def negated_terms(text: str) -> set[str]:
+    """The meaning words a sentence denies: "ne les complètent pas" -> {complet}, "il ne faut pas ajuster"
+    -> {ajust}, "données non étiquetées" -> {etiquet}, "without training" -> {training}. "Ne ... que" restricts
+    and denies nothing; a sentence-initial "Non," answers a question and denies nothing either."""
+    folded = re.sub(r"\bn'", "ne ", text.lower().replace("’", "'"))
+    found: set[str] = set()
+    for m in _NE_PAS.finditer(folded):
+        found |= set(analyze(m.group("inside"))) | set(analyze(m.group("after") or ""))
+    for m in _NOT.finditer(folded):
+        found |= set(analyze(" ".join(g for g in (m.group("after"), m.group("next"), m.group("after2")) if g)))
+    return found
+
+
+def polarity_conflict(claim: str, evidence: str) -> bool:
+    """A meaning word both texts share, denied in one and affirmed in the other."""
+    shared = set(analyze(claim)) & set(analyze(evidence))
+    return bool(shared & (negated_terms(claim) ^ negated_terms(evidence)))
+
+
+def units(extract: str) -> list[str]:
+    """The extract cut into sentences and list items, the claims it is made of."""
+    out = []
+    for line in extract.splitlines():
+        line = _BULLET.sub("", line).strip()
+        if not line:
+            continue
+        pieces = [m.group().strip() for m in _UNITS.finditer(line)] if len(line) > 160 else [line]
+        out += [p for p in pieces if len(p) > 3]
+    return out
+
+
+def overlap(claim_words: set[str], unit_words: set[str]) -> float:
+    return len(claim_words & unit_words) / len(claim_words) if claim_words else 0.0
+
+
+def aligned(claim: str, extract: str, n: int = 2) -> list[str]:
+    """The `n` units of the extract that share the most meaning words with the claim, best first."""
+    words = set(analyze(claim))
+    scored = sorted(units(extract), key=lambda u: -overlap(words, set(analyze(u))))
+    return scored[:n]
+
+
+_CLAUSE = re.compile(r"\s*(?:[;,.!?]|\bet\b|\band\b|\bmais\b|\bbut\b|\balors que\b|\btandis que\b|\bwhereas\b|"
+                     r"\bwhile\b)\s*")
+
+
+def clauses(text: str) -> list[set[str]]:
+    """The meaning words of each clause of a text ("le prompt est la demande ; l'inférence la réponse")."""
+    return [set(analyze(part)) for part in _CLAUSE.split(text) if analyze(part)]
+
+
+def binding(claim: str, reference: str, terms: set[str]) -> tuple[int, int]:
+    """(kept, crossed): pairs of `terms` that the claim puts in one clause, and that the reference also puts
+    together (kept) or puts each in a clause of its own (crossed). "l'inférence c'est la demande" against
+    "le prompt est la demande ; l'inférence est la réponse" crosses (inférence, demande)."""
+    home: dict[str, set[int]] = {}
+    for i, clause in enumerate(clauses(reference)):
+        for term in clause & terms:
+            home.setdefault(term, set()).add(i)
+    kept = crossed = 0
+    for clause in clauses(claim):
+        present = sorted(clause & set(home))
+        for i, a in enumerate(present):
+            for b in present[i + 1:]:
+                if home[a] & home[b]:
+                    kept += 1
+                else:
+                    crossed += 1
+    return kept, crossed

@@ -1,0 +1,94 @@
+"""Does a reference text support a claim? Supported, contradicted, or unsupported, with the reason.
+
+Used wherever a claim meets the course: an answer's sentence and the extract it cites, a learner's
+statement and the lesson, a learner's answer and the expected one. Word overlap alone cannot see a
+swapped subject or a changed number, so the verdict comes from checks that can:
+- coverage: the claim's meaning words must be found in the reference (else it adds facts: unsupported),
+- quantities: every amount the claim states must be one the reference states for the same thing,
+- polarity: a claim that denies what the reference affirms (or the reverse) contradicts it,
+- binding: terms the reference keeps apart ("le prompt est la demande ; l'inférence la réponse") must not
+  be paired the other way round,
+- the model's reading: for what rules cannot see, the chat model says whether the reference states the
+  claim, as a probability read from its next-token distribution (tutor.providers.chat.ChatProvider.choose).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from langchain_core.messages import HumanMessage, SystemMessage
+
+from tutor.engine.claims import aligned, binding, overlap, polarity_conflict, quantities
+from tutor.text import analyze
+
+MIN_COVERAGE = 0.5  # share of the claim's meaning words found in the reference
+JUDGE_SYSTEM = ("Tu vérifies des affirmations à partir d'un extrait de cours. Une affirmation est confirmée "
+                "seulement si l'extrait la dit, sans la contredire ni y ajouter d'information. Réponds "
+                "seulement par oui ou par non.")
+JUDGE_QUESTION = "Extrait :\n{reference}\n\nAffirmation : {claim}\n\nL'extrait confirme-t-il cette affirmation ? " \
+                 "Réponds par oui ou par non."
+
+
+@dataclass(frozen=True)
+class Verdict:
+    label: str  # supported | contradicted | unsupported
+    reason: str  # coverage | quantity | polarity | binding | model | ok
+    score: float  # how strongly the reference supports the claim, 0..1
+    evidence: str = ""  # the part of the reference the claim lines up with
+
+    @property
+    def supported(self) -> bool:
+        return self.label == "supported"
+
+
+class SupportJudge:
+    """Rules first; the model (optional) for claims the rules let through. `similarity(claim, reference)`
+    (optional) is a cross-language semantic score used when the words differ (an English claim)."""
+
+    def __init__(self, llm=None, threshold: float = 0.5,
+                 similarity: Callable[[str, str], float] | None = None, min_similarity: float = 1.1):
+        self.llm = llm
+        self.threshold = threshold
+        self.similarity = similarity
+        self.min_similarity = min_similarity
+
+    def check(self, claim: str, reference: str) -> Verdict:
+        words = set(analyze(claim))
+        ref_words = set(analyze(reference))
+        evidence = " ".join(aligned(claim, reference, 2))
+        coverage = overlap(words, ref_words)
+        if coverage < MIN_COVERAGE and not (self.similarity and self.similarity(claim, reference) >= self.min_similarity):
+            return Verdict("unsupported", "coverage", coverage, evidence)
+        mismatch = quantity_mismatch(claim, reference)
+        if mismatch:
+            return Verdict("contradicted" if mismatch == "changed" else "unsupported", "quantity", 0.0, evidence)
+        best = aligned(claim, reference, 1)
+        if best and polarity_conflict(claim, best[0]):
+            return Verdict("contradicted", "polarity", 0.0, evidence)
+        kept, crossed = binding(claim, reference, words & ref_words)
+        if crossed > kept:
+            return Verdict("contradicted", "binding", 0.0, evidence)
+        if self.llm is None:
+            return Verdict("supported", "ok", coverage, evidence)
+        p = self.model_reading(claim, reference)
+        return Verdict("supported" if p >= self.threshold else "contradicted", "model", p, evidence)
+
+    def model_reading(self, claim: str, reference: str) -> float:
+        messages = [SystemMessage(JUDGE_SYSTEM),
+                    HumanMessage(JUDGE_QUESTION.format(reference=reference, claim=claim))]
+        return self.llm.choose(messages, {"yes": ("oui", "Oui"), "no": ("non", "Non")})["yes"]
+
+
+def quantity_mismatch(claim: str, reference: str) -> str | None:
+    """"changed" when the claim gives another amount for something the reference counts, "added" when it
+    states an amount the reference has nowhere, else None."""
+    theirs = quantities(reference)
+    values = {q.value for q in theirs}
+    for q in quantities(claim):
+        same_thing = {t.value for t in theirs if q.noun and t.noun == q.noun}
+        if same_thing and q.value not in same_thing:
+            return "changed"
+        if not same_thing and q.value not in values and q.value not in ("big", "small"):
+            return "added"
+    return None

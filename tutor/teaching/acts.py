@@ -1,0 +1,96 @@
+"""What the learner is doing with a message, decided by code before any retrieval or model call.
+
+    greeting, thanks (and goodbyes), help, question, quiz (a request to be quizzed or checked), answer (to
+    the tutor's pending question), hint, reveal (asks for the pending question's answer), statement (a
+    claim to check), rephrase (explain the last answer differently), next (what to study next), injection
+
+A classifier (scikit-learn's logistic regression) over the message's character and word n-grams (which
+absorb typos and SMS spellings), its multilingual embedding (which carries paraphrases and English), and
+whether the tutor is waiting for an answer. It is trained at first use on `data/acts-train.jsonl`
+(700 labelled messages, French and English) and measured on `evals/acts-dev.jsonl` and
+`evals/acts-test.jsonl`, never trained on. Injection attempts are also caught by the engine's own rule.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from tutor.engine.input import looks_like_injection
+from tutor.text import fold
+
+ACTS = ("greeting", "thanks", "help", "question", "quiz", "answer", "hint", "reveal", "statement", "rephrase",
+        "next", "injection")
+TRAINING = Path(__file__).resolve().parent / "data" / "acts-train.jsonl"
+PENDING_ONLY = {"answer", "hint", "reveal"}  # acts that need a pending question
+
+
+@dataclass(frozen=True)
+class Act:
+    name: str
+    confidence: float
+
+
+class ActClassifier:
+    """Trained once per process (under a second, plus embedding the examples once: they are cached)."""
+
+    def __init__(self, embeddings, examples: list[dict] | None = None, c: float = 30.0, training_embeddings=None):
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import make_union
+
+        self.embeddings = embeddings
+        examples = examples if examples is not None else load_examples(TRAINING)
+        self.vectorizer = make_union(
+            TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True),
+            TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True,
+                            token_pattern=r"[\w']+|\[P\]|\[O\]|\?"))
+        texts = [_marked(e["text"], bool(e.get("pending"))) for e in examples]
+        self.vectorizer.fit(texts)
+        features = self._features(texts, [e["text"] for e in examples], [bool(e.get("pending")) for e in examples],
+                                  training_embeddings or embeddings)
+        self.model = LogisticRegression(C=c, max_iter=4000).fit(features, [e["act"] for e in examples])
+
+    def _features(self, marked: list[str], raw: list[str], pending: list[bool], embeddings=None):
+        import numpy as np
+        from scipy.sparse import csr_matrix, hstack
+
+        vectors = np.asarray((embeddings or self.embeddings).embed_documents(raw), dtype=float)
+        vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
+        flags = np.array([[1.0 if p else 0.0] * 3 for p in pending])
+        return hstack([self.vectorizer.transform(marked), csr_matrix(flags), csr_matrix(vectors)]).tocsr()
+
+    def classify(self, message: str, pending: bool = False) -> Act:
+        if looks_like_injection(message):
+            return Act("injection", 1.0)
+        probabilities = self.model.predict_proba(self._features([_marked(message, pending)], [message], [pending]))[0]
+        ranked = sorted(zip(self.model.classes_, probabilities), key=lambda x: -x[1])
+        for name, p in ranked:  # without a pending question, there is nothing to answer or to hint at
+            if pending or name not in PENDING_ONLY:
+                return Act(str(name), float(p))
+        return Act("question", 0.0)
+
+
+def _marked(text: str, pending: bool) -> str:
+    return ("[P] " if pending else "[O] ") + fold(text)
+
+
+def load_examples(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+_lock = threading.Lock()
+_classifiers: dict[int, ActClassifier] = {}
+
+
+def classifier(embeddings, training_embeddings=None) -> ActClassifier:
+    """The process's classifier for these embeddings (trained on first use). `training_embeddings` (the
+    same model behind the vector cache) embeds the training examples once for all processes; learners'
+    messages are embedded by `embeddings` and never cached."""
+    with _lock:
+        key = id(embeddings)
+        if key not in _classifiers:
+            _classifiers[key] = ActClassifier(embeddings, training_embeddings=training_embeddings)
+        return _classifiers[key]

@@ -1,0 +1,110 @@
+"""Grading a learner's answer (to a check question or a quiz item) or statement: correct, partly correct
+or incorrect, with the reason, decided by code against the expected answer and its lesson.
+
+An answer is never graded correct when it contradicts the expected one (another number, the opposite
+polarity, the terms bound the other way round, "oui" for "non"); then the share of the expected answer's
+parts it covers decides between correct, partly correct and incorrect. The chat model's reading (the
+probability that the answer means the expected one) settles answers in other words than the lesson's.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+
+from langchain_core.messages import HumanMessage, SystemMessage
+
+from tutor.engine.claims import binding, polarity_conflict
+from tutor.engine.support import quantity_mismatch
+from tutor.text import analyze, fold
+
+CORRECT, PARTIAL, INCORRECT = "correct", "partial", "incorrect"
+_DONT_KNOW = re.compile(r"^\W*(?:je (?:ne )?sais pas|j'?sais pas|jsp|chais pas|sais pas|aucune id[ée]e|no idea|"
+                        r"(?:i )?don'?t know|idk|\?+|je passe|pass|rien)\W*$", re.I)
+_YES = re.compile(r"^\W*(?:oui|yes|yep|ouais|vrai|true|exact\w*|bien s[uû]r|absolument|tout à fait|c'est ça)\b", re.I)
+_NO = re.compile(r"^\W*(?:non|no|nope|faux|false|pas du tout|absolument pas|jamais)\b", re.I)
+_PARTS = re.compile(r"\s*(?:[,;]|\bet\b|\band\b|\bpuis\b|\bthen\b|\bor\b|\bou\b)\s*")
+_BRACKETS = re.compile(r"\([^)]*\)|«[^»]*»|\"[^\"]*\"")
+JUDGE_SYSTEM = ("Tu corriges la réponse d'un apprenant. Compare-la à la réponse attendue : dit-elle la même chose, "
+                "avec ses propres mots ? Réponds seulement par oui ou par non.")
+JUDGE_QUESTION = "Question : {question}\nRéponse attendue : {expected}\nRéponse de l'apprenant : {answer}\n\n" \
+                 "La réponse de l'apprenant dit-elle la même chose que la réponse attendue ? Réponds par oui ou par non."
+
+
+@dataclass(frozen=True)
+class Grade:
+    verdict: str  # correct | partial | incorrect
+    reason: str  # dont_know | polarity | quantity | binding | coverage | model | choice
+    coverage: float  # share of the expected answer's parts found in the answer
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def parts_of(expected: str) -> list[set[str]]:
+    """The expected answer's parts: the items of a list, or the clauses of a definition, as meaning words."""
+    text = _BRACKETS.sub(" ", expected)
+    text = re.sub(r"^\W*(?:oui|non|yes|no)\b\W*", "", text, flags=re.I)
+    parts = [set(analyze(p)) for p in _PARTS.split(text)]
+    return [p for p in parts if p]
+
+
+def covered(part: set[str], answer: set[str]) -> bool:
+    return len(part & answer) / len(part) >= 0.5
+
+
+class Grader:
+    """`llm` (a ChatProvider, optional) reads answers the rules cannot place; `similarity(a, b)` (optional)
+    is a cross-language semantic score."""
+
+    def __init__(self, llm=None, threshold: float = 0.5):
+        self.llm = llm
+        self.threshold = threshold
+
+    def grade(self, question: str, expected: str, answer: str, source: str = "") -> Grade:
+        if not answer.strip() or _DONT_KNOW.match(answer.strip()):
+            return Grade(INCORRECT, "dont_know", 0.0)
+        if _YES.match(expected) or _NO.match(expected):
+            said = "yes" if _YES.match(answer) else "no" if _NO.match(answer) else None
+            wanted = "yes" if _YES.match(expected) else "no"
+            if said is not None and said != wanted:
+                return Grade(INCORRECT, "polarity", 0.0)
+        reference = f"{expected}\n{source}" if source else expected
+        if quantity_mismatch(answer, reference) == "changed" or polarity_conflict(answer, expected):
+            return Grade(INCORRECT, "quantity" if quantity_mismatch(answer, reference) else "polarity", 0.0)
+        words = set(analyze(answer))
+        kept, crossed = binding(answer, expected, words & set(analyze(expected)))
+        if crossed > kept:
+            return Grade(INCORRECT, "binding", 0.0)
+        parts = parts_of(expected)
+        share = sum(covered(p, words) for p in parts) / len(parts) if parts else 0.0
+        yes_no = bool(_YES.match(expected) or _NO.match(expected))
+        if yes_no and (_YES.match(answer) or _NO.match(answer)):
+            return Grade(CORRECT, "polarity", share)
+        if share >= 0.75:
+            return Grade(CORRECT, "coverage", share)
+        p = self.reading(question, expected, answer) if self.llm is not None else None
+        if p is not None and p >= self.threshold and share >= 0.5:
+            return Grade(CORRECT, "model", share)
+        if share > 0 or (p is not None and p >= self.threshold):
+            return Grade(PARTIAL, "coverage" if share > 0 else "model", share)
+        return Grade(INCORRECT, "coverage", share)
+
+    def grade_choice(self, chosen: int, right: int) -> Grade:
+        return Grade(CORRECT if chosen == right else INCORRECT, "choice", float(chosen == right))
+
+    def reading(self, question: str, expected: str, answer: str) -> float:
+        messages = [SystemMessage(JUDGE_SYSTEM),
+                    HumanMessage(JUDGE_QUESTION.format(question=question or "-", expected=expected, answer=answer))]
+        return self.llm.choose(messages, {"yes": ("oui", "Oui"), "no": ("non", "Non")})["yes"]
+
+
+def chosen_option(answer: str, options: list[str]) -> int | None:
+    """The option a learner picked by letter ("B", "b)"), number ("2") or by writing it; None if unclear."""
+    text = fold(answer).strip(" .!)").strip()
+    if len(text) == 1 and "a" <= text <= chr(ord("a") + len(options) - 1):
+        return ord(text) - ord("a")
+    if text.isdigit() and 1 <= int(text) <= len(options):
+        return int(text) - 1
+    matches = [i for i, option in enumerate(options) if fold(option) in fold(answer)]
+    return matches[0] if len(matches) == 1 else None
