@@ -68,6 +68,10 @@ class LLMSettings(BaseModel):
         default_factory=lambda: ["Réponse de test [1]."],
         description="Replies of the fake model, in turn (tests only).",
     )
+    fake_verdicts: list[float] = Field(
+        default_factory=lambda: [1.0],
+        description="Probabilities of \"yes\" the fake model gives to yes/no readings, in turn (tests only).",
+    )
 
 
 class RetrievalSettings(BaseModel):

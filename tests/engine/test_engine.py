@@ -111,17 +111,17 @@ def test_partly_supported_answers_list_the_unsupported_sentences(indexed):
     assert result.unsupported_sentences == ["Les prompts furent inventés en 1954 par des moines tibétains."]
 
 
-def test_follow_up_is_rewritten_and_history_reaches_the_answer(indexed):
-    history = [{"role": "user", "content": "Qu'est-ce qu'un LLM ?"},
+def test_a_follow_up_is_searched_with_the_previous_question_and_the_last_exchange_reaches_the_answer(semantic):
+    history = [{"role": "user", "content": "Qu'est-ce qu'un tout autre sujet ?"},
+               {"role": "assistant", "content": "Une réponse plus ancienne."},
+               {"role": "user", "content": "Qu'est-ce qu'un LLM ?"},
                {"role": "assistant", "content": "Un LLM est un grand modèle de langage [1]."}]
-    tutor = make_tutor(indexed, "Sur combien de mots les LLM sont-ils formés ?",
-                       "Les LLM sont formés sur des milliers de milliards de mots.")
+    tutor = make_tutor(semantic, "Les LLM sont formés sur des milliers de milliards de mots.")
     result = tutor.ask("Et sur combien de mots ?", history)
-    rewrite_call, answer_call = tutor.llm.model.calls
-    assert "Qu'est-ce qu'un LLM ?" in rewrite_call[-1].content and "Et sur combien de mots ?" in rewrite_call[-1].content
-    assert result.standalone_question.startswith("Sur combien de mots les LLM sont-ils formés ?")
+    (answer_call,) = tutor.llm.model.calls  # no model call is spent rewriting the follow-up
+    assert result.standalone_question == "Et sur combien de mots ? Qu'est-ce qu'un LLM ?"
     assert "exemples-et-llm" in {c.lesson for c in result.retrieved}
-    assert [m.content for m in answer_call[1:3]] == [h["content"] for h in history]
+    assert [m.content for m in answer_call[1:3]] == [h["content"] for h in history[2:]]  # the last exchange only
     assert not result.refused and result.citations[0].lesson == "exemples-et-llm"
 
 

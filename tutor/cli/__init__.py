@@ -45,7 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("eval", help="run an eval suite, dev and test splits side by side; exit 1 when the test "
                        "split misses a threshold")
-    p.add_argument("--suite", choices=["answers"], default="answers", help="what to evaluate (evals/README.md)")
+    p.add_argument("--suite", choices=["answers", "entailment", "tutoring"], default="answers",
+                   help="what to evaluate: answers (the default), entailment (the support check), tutoring "
+                   "(acts, grading, quizzes, guided mode, greetings, dialogues); see evals/README.md")
     p.add_argument("--split", choices=["dev", "test", "all"], default="all",
                    help="dev (tune on it), test (the gate; never tuned on) or both side by side")
     p.add_argument("--dataset", help="evaluate this JSONL file instead of the suite's splits (gated)")

@@ -139,5 +139,5 @@ def make_chat_model(settings: Settings, **overrides) -> BaseChatModel:
         case "fake":
             from tutor.providers.fake import RecordingFakeChatModel
 
-            return RecordingFakeChatModel(messages=itertools.cycle(cfg.fake_responses))
+            return RecordingFakeChatModel(messages=itertools.cycle(cfg.fake_responses), verdicts=cfg.fake_verdicts)
     raise ProviderConfigError(f"unknown LLM provider {cfg.provider!r}")

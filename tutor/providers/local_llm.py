@@ -90,6 +90,18 @@ class LlamaCppChatModel(BaseChatModel):
         total = sum(weights.values())
         return {name: weight / total for name, weight in weights.items()}
 
+    def first_token_probability(self, messages: list[BaseMessage], word: str) -> float:
+        """The probability (over the whole vocabulary) that the reply starts with `word`'s first token: the
+        model's own leaning, read from the prompt it will answer (whose reading is then reused)."""
+        import numpy as np
+
+        llama = self.load()
+        token = llama.tokenize(word.encode("utf-8"), add_bos=False, special=False)[0]
+        with _LOCK:
+            logits = _next_token_logits(llama, _prompt_tokens(llama, messages))
+        top = float(np.max(logits))
+        return float(np.exp(logits[token] - top) / np.exp(logits - top).sum())
+
     def _stream(self, messages: list[BaseMessage], stop=None, run_manager=None, **kwargs: Any
                 ) -> Iterator[ChatGenerationChunk]:
         for text in self._complete(messages, stop=stop, **kwargs):
