@@ -79,7 +79,10 @@ async def on_chat_resume(thread: dict) -> None:
 @cl.on_message
 async def on_message(message: cl.Message) -> None:
     text = message.content or ""
-    language = detect_language(text, previous=conversation_language(teaching.session().history))
+    previous = conversation_language(teaching.session().history)
+    # A command's own words ("/compare zero-shot format-list") say nothing of the learner's language.
+    language = detect_language(text, previous=previous) if not text.startswith("/") else \
+        detect_language(text.partition(" ")[2], previous=previous) if len(text.split()) > 4 else (previous or "fr")
     try:
         await commands.respond(text, language)
     except Exception as exc:  # noqa: BLE001 - the learner is told, the log has the details

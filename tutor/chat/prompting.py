@@ -28,6 +28,7 @@ from tutor.chat.views import ui_text
 from tutor.engine.events import Done, Event, Stage, Token
 from tutor.engine.result import AskOptions, TutorResult
 from tutor.engine.worker import in_thread
+from tutor.prompting.compare import answer_difference, differing_parts
 from tutor.prompting.lab import LabRound, PromptLab, findings
 from tutor.prompting.prompts import load_prompts
 from tutor.prompting.techniques import DEFAULT, UnknownTechnique, catalogue, resolve, techniques, title
@@ -151,8 +152,8 @@ async def compare(question: str, names: list[str], language: str) -> None:
     language = results[0].language
     props = {"columns": [comparison_column(r, f"`{r.technique}`", language) for r in results],
              "labels": side_by_side_labels(language)}
-    await say(comparison_intro(question, names, language),
-              elements=[cl.CustomElement(name="SideBySide", props=props, display="inline")])
+    intro = comparison_intro(question, names, language, differing_parts(*results), answer_difference(*results))
+    await say(intro, elements=[cl.CustomElement(name="SideBySide", props=props, display="inline")])
 
 
 async def run_lab(text: str, language: str) -> None:

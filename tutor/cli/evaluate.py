@@ -46,6 +46,18 @@ def run_suite(args, teacher, thresholds: dict) -> int:
     gated = "test" if "test" in wanted else wanted[0]
     runs = {}
     for split in wanted:
+        if args.suite == "techniques":
+            from tutor.evaluation.dataset import load_dataset
+            from tutor.evaluation.techniques import table, techniques
+
+            cases = load_dataset(EVALS_DIR / f"answers-{split}.jsonl")
+            in_course = [c for c in cases if c.expect == "answer" and not c.history]
+            step = max(1, len(in_course) // args.limit) if args.limit else 1
+            run = techniques(teacher, in_course[::step][: args.limit or None],
+                             thresholds.get("max_correctness_gap", 0.05), thresholds.get("technique_compliance", 0.95))
+            print(f"{split}:\n{table(run)}\n")
+            runs[split] = run
+            continue
         if args.suite == "entailment":
             run = entailment(teacher.judge, read_jsonl(EVALS_DIR / f"entailment-{split}.jsonl"))
         else:

@@ -65,6 +65,10 @@ class TutorResult:
     technique: str = "zero-shot"
     technique_note: str = ""  # one line: the technique and how it changed the prompt
     format_ok: bool | None = None  # for a required format (JSON): did the model respect it?
+    promise: str = "short"  # what the technique promises of the answer's shape (tutor/prompting/promises.py)
+    promise_kept_by_model: bool | None = None  # as the model wrote it
+    promise_kept: bool | None = None  # as shown, after the repair by code when it was needed
+    technique_fallback: bool = False  # the technique's prompt declined; the plain prompt answered, reshaped
     timings: Timings = field(default_factory=Timings)
     provider: str = ""
     model: str = ""

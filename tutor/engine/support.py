@@ -31,7 +31,7 @@ JUDGE_QUESTION = "Extrait :\n{reference}\n\nAffirmation : {claim}\n\nL'extrait c
 @dataclass(frozen=True)
 class Verdict:
     label: str  # supported | contradicted | unsupported
-    reason: str  # coverage | quantity | polarity | model | ok
+    reason: str  # coverage | quantity | polarity | copy | model | ok
     score: float  # how strongly the reference supports the claim, 0..1
     evidence: str = ""  # the part of the reference the claim lines up with
 
@@ -63,15 +63,24 @@ class SupportJudge:
             return Verdict("contradicted" if mismatch == "changed" else "unsupported", "quantity", 0.0, evidence)
         if best and polarity_conflict(claim, best[0]):
             return Verdict("contradicted", "polarity", 0.0, evidence)
-        if self.llm is None:
-            return Verdict("supported", "ok", coverage, evidence)
+        if self.llm is None or (best and _in_order(analyze(claim), analyze(best[0]))):
+            return Verdict("supported", "copy" if self.llm is not None else "ok", coverage, evidence)
         p = self.model_reading(claim, reference)
         return Verdict("supported" if p >= self.threshold else "contradicted", "model", p, evidence)
 
     def model_reading(self, claim: str, reference: str) -> float:
+        head = reference.split("\n", 1)[0] if " — " in reference.split("\n", 1)[0] else ""
+        premise = "\n".join(([head] if head else []) + aligned(claim, reference, 3))
         messages = [SystemMessage(JUDGE_SYSTEM),
-                    HumanMessage(JUDGE_QUESTION.format(reference=reference, claim=claim))]
+                    HumanMessage(JUDGE_QUESTION.format(reference=premise, claim=claim))]
         return self.llm.choose(messages, {"yes": ("oui", "Oui"), "no": ("non", "Non")})["yes"]
+
+
+def _in_order(claim: list[str], unit: list[str]) -> bool:
+    """Every meaning word of the claim appears in the extract's sentence, in the same order: a near-copy,
+    which the rules above have already cleared of changed numbers and negations."""
+    words = iter(unit)
+    return bool(claim) and all(word in words for word in claim)
 
 
 def quantity_mismatch(claim: str, reference: str) -> str | None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from tutor.config import Settings
 from tutor.course.reader import IndexReader
 from tutor.engine.citations import check_citations
+from tutor.engine.completeness import complete
 from tutor.engine.context import extracts_block
 from tutor.engine.conversation import is_follow_up, leans_on_context, standalone_question, trim_history
 from tutor.engine.events import Done, Event, Found, Token, collect
@@ -29,6 +30,7 @@ from tutor.engine.retrieval import HybridRetriever, Retrieval
 from tutor.engine.support import SupportJudge
 from tutor.engine.worker import in_thread
 from tutor.i18n import SUPPORTED, conversation_language, detect_language
+from tutor.prompting.promises import kept, repair
 from tutor.prompting.prompts import PromptFile, PromptParts, language_rule, load_prompts
 from tutor.prompting.techniques import changed_parts, resolve, technique_note, techniques
 from tutor.providers import embedding_model_name, make_embeddings
@@ -73,7 +75,10 @@ class Tutor:
         """Load the model and read the fixed start of the answer prompt once, before the first learner."""
         from langchain_core.messages import SystemMessage
 
+        from tutor.engine.support import JUDGE_SYSTEM  # noqa: I001 (the judge's start is kept too)
+
         parts = self._render(self.prompts["answer"], "fr", extracts="", question="")
+        self.llm.warm_up([SystemMessage(JUDGE_SYSTEM)])
         self.llm.warm_up([SystemMessage(parts.system_text())])
 
     # ------------------------------------------------------------------ entry points
@@ -101,20 +106,32 @@ class Tutor:
         if not self.policy.is_relevant(retrieval, turn.language):
             yield Done(self._decline(turn, "off_topic", retrieval))
             return
+        technique, base = turn.prompt, self.prompts["answer"]
+        for prompt in [technique] + ([base] if technique is not base else []):
+            # A technique never turns an in-course answer into a decline: when the model declines under it,
+            # the plain prompt answers, and the answer is then given the technique's shape.
+            turn.prompt = prompt
+            draft = yield from self._generate(turn, retrieval)
+            if draft is not None:
+                turn.prompt, turn.result.technique_fallback = technique, prompt is not technique
+                yield Done(self._check(turn, retrieval, draft))
+                return
+        yield Done(self._decline(turn, "model_declined", retrieval))
+
+    def _generate(self, turn: Turn, retrieval: Retrieval) -> Iterator[Event]:
+        """Stream the model's answer to `turn.prompt`; the draft, or None when the model declines."""
         parts = self._prompt(turn, retrieval)
         draft = ""
         # Small models sometimes go on to recite the extracts: stop where an extract's header would start.
-        extracts = [h.chunk for h in retrieval.hits]
-        stop = list(dict.fromkeys(f"{c.lesson_title} — " for c in extracts))[:3] + ["\nQuestion"]
+        stop = list(dict.fromkeys(f"{h.chunk.lesson_title} — " for h in retrieval.hits))[:3] + ["\nQuestion"]
         for token in _hold_marker(self.llm.stream(parts.messages(), stop)):
             if token is _DECLINED:
-                yield Done(self._decline(turn, "model_declined", retrieval))
-                return
+                return None
             if turn.result.timings.first_token_ms is None:
                 turn.result.timings.first_token_ms = turn.ms()
             draft += token
             yield Token(token)
-        yield Done(self._check(turn, retrieval, draft))
+        return draft
 
     # ------------------------------------------------------------------ steps
 
@@ -176,6 +193,13 @@ class Tutor:
             # Nothing in the extracts supports this answer (it was invented), or it has no words. Say so.
             return self._decline(turn, "unsupported", retrieval)
         result.answer = check.answer
+        if turn.prompt.output != "json":
+            result.answer, _ = complete(turn.question, check.answer, texts, check.used, turn.language)
+        result.promise, result.promise_kept_by_model = turn.prompt.promise, kept(result.answer, turn.prompt.promise)
+        if not result.promise_kept_by_model:
+            section = extracts[check.used[0] - 1].section if check.used else ""
+            result.answer = repair(result.answer, turn.prompt.promise, turn.language, section)
+        result.promise_kept = kept(result.answer, turn.prompt.promise)
         result.unsupported_sentences = check.unsupported
         result.repaired_sentences = check.repaired
         result.dropped_citations = check.dropped
