@@ -152,3 +152,35 @@ def test_a_page_on_another_port_cannot_post_as_the_learner_nor_frame_the_chat(ch
     assert stored == []
     assert framed_count == 0  # frame-ancestors 'none'
     assert chat.violations == []  # the chat itself needs nothing the policy refuses
+
+
+@pytest.fixture
+def chat_only(tmp_path):
+    server = start_chat(tmp_path)
+    yield server
+    server.stop()
+
+
+def test_a_huge_paste_is_stopped_with_a_note_and_the_chat_stays_connected(chat_only):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = launch(p)
+        page = open_chat(browser.new_context(locale="fr-FR"), chat_only.url)
+        page.fill("#chat-input", "a" * 1_100_000)  # over the socket's 1 MB frame: it used to drop the connection
+        page.keyboard.press("Enter")
+        note = page.locator("#tutor-length-note")
+        note.wait_for(timeout=10_000)
+        french = note.inner_text()
+        page.fill("#chat-input", "What exactly is a prompt and how should I write one? " * 60)
+        page.locator("#chat-submit").click()
+        page.wait_for_timeout(500)
+        english = note.inner_text()
+        page.fill("#chat-input", QUESTION)  # a normal question still goes through, on the same connection
+        page.locator("#chat-submit").click()
+        page.get_by_text("Sources :").first.wait_for(timeout=60_000)
+        browser.close()
+    assert "trop long" in french and "1 100 000" in french.replace("\u202f", " ").replace("\xa0", " ")
+    assert "too long" in english
+    stored = chat_only.db("SELECT length(\"output\") FROM steps WHERE \"type\" = 'user_message'")
+    assert stored == [(len(QUESTION),)]
