@@ -33,12 +33,13 @@ class Access:
         self.password_mode = password_mode
         self.throttle = throttle
 
-    def routes(self) -> list[APIRoute]:
+    def routes(self, root_path: str = "") -> list[APIRoute]:
+        """The routes; those that stand in front of Chainlit's own share its root path."""
         return [
             APIRoute("/tutor/elements/{key:path}", self.serve_element, methods=["GET"]),
-            APIRoute("/feedback", self.update_feedback, methods=["PUT"]),
-            APIRoute("/feedback", self.delete_feedback, methods=["DELETE"]),
-            APIRoute("/project/action", self.call_action, methods=["POST"]),
+            APIRoute(f"{root_path}/feedback", self.update_feedback, methods=["PUT"]),
+            APIRoute(f"{root_path}/feedback", self.delete_feedback, methods=["DELETE"]),
+            APIRoute(f"{root_path}/project/action", self.call_action, methods=["POST"]),
         ]
 
     async def request_user(self, request: Request):

@@ -38,13 +38,19 @@ def install() -> None:
     messages = Throttle(cfg.server.messages_per_minute)
     socket_guard.install(sio, messages)
     # Before Chainlit's routes (its catch-all would otherwise answer with the chat page).
-    chainlit_server.router.routes[0:0] = Access(storage(), password_mode(), messages).routes()
+    chainlit_server.router.routes[0:0] = Access(storage(), password_mode(), messages).routes(_root_path())
     # Middleware added last runs first: the headers wrap every answer, refusals included.
     chainlit_server.add_middleware(LearnerCookieMiddleware)
     chainlit_server.add_middleware(LoginThrottleMiddleware, throttle=Throttle(cfg.auth.logins_per_minute))
     chainlit_server.add_middleware(CrossOriginGuard, origins=origins)
     chainlit_server.add_middleware(SecurityHeadersMiddleware, page=lambda: get_html_template(""))
     _installed = True
+
+
+def _root_path() -> str:
+    from chainlit.config import config
+
+    return config.run.root_path or ""
 
 
 def _restrict_cors(origins: list[str]) -> None:
