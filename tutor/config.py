@@ -108,6 +108,8 @@ class AuthSettings(BaseModel):
         "the users file; `tutor users add`).")
     users_file: Path = Field(Path(""), description="Accounts for password mode (default: users.json in the "
                              "data directory).")
+    logins_per_minute: int = Field(10, description="Login attempts allowed per minute for one user name and for one "
+                                   "client address (password mode); more are refused, right or wrong.")
 
 
 class ServerSettings(BaseModel):
@@ -117,9 +119,11 @@ class ServerSettings(BaseModel):
     port: int = Field(8000, description="Port of the chat.")
     allowed_origins: list[str] = Field(
         default_factory=list,
-        description="Exact origins allowed to call the chat (CORS), e.g. [\"https://tutor.example.org\"]; "
-        "default: this host and port only.",
+        description="Exact origins allowed to call the chat and open its socket (CORS, WebSocket Origin), e.g. "
+        "[\"https://tutor.example.org\"]; default: this host and port only.",
     )
+    messages_per_minute: int = Field(20, description="Messages one learner may send per minute; more are refused "
+                                     "before they are stored.")
 
 
 class Settings(BaseSettings):

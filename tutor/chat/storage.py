@@ -10,10 +10,16 @@ to exist (Chainlit's documented schema plus the columns above).
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 from chainlit.data.sql_alchemy import SQLAlchemyDataLayer
 from sqlalchemy import text
+
+from tutor.chat.database import database_url as database_url
+from tutor.chat.throttle import message_too_long
+
+log = logging.getLogger(__name__)
 
 SQLITE_SCHEMA = [
     """CREATE TABLE IF NOT EXISTS users ("id" TEXT PRIMARY KEY, "identifier" TEXT NOT NULL UNIQUE,
@@ -59,6 +65,34 @@ class TutorDataLayer(SQLAlchemyDataLayer):
             parameters = {k: json.dumps(v) if isinstance(v, (list, dict)) else v for k, v in parameters.items()}
         return await super().execute_sql(query, parameters)
 
+    # A learner's message over the length limit is never stored, whichever way it came (the socket refuses it
+    # first; this also covers buttons whose payload becomes a message, and edits).
+    async def create_step(self, step_dict):
+        if _over_limit(step_dict):
+            return None
+        return await super().create_step(step_dict)
+
+    async def update_step(self, step_dict):
+        if _over_limit(step_dict):
+            return None
+        return await super().update_step(step_dict)
+
+    async def owner_of_step(self, step_id: str) -> tuple[str, str] | None:
+        """(thread id, learner identifier) of a stored message or step, or None."""
+        rows = await self.execute_sql(
+            """SELECT s."threadId" AS thread_id, t."userIdentifier" AS learner FROM steps s
+               JOIN threads t ON t."id" = s."threadId" WHERE s."id" = :step_id""", {"step_id": step_id})
+        return (rows[0]["thread_id"], rows[0]["learner"]) if isinstance(rows, list) and rows else None
+
+    async def owner_of_feedback(self, feedback_id: str) -> tuple[str, str, str] | None:
+        """(step id, thread id, learner identifier) of a stored feedback, or None."""
+        rows = await self.execute_sql(
+            """SELECT f."forId" AS for_id, f."threadId" AS thread_id, t."userIdentifier" AS learner
+               FROM feedbacks f LEFT JOIN threads t ON t."id" = f."threadId" WHERE f."id" = :feedback_id""",
+            {"feedback_id": feedback_id})
+        return (rows[0]["for_id"], rows[0]["thread_id"], rows[0]["learner"]) if isinstance(rows, list) and rows \
+            else None
+
 
     async def get_all_user_threads(self, user_id=None, thread_id=None):
         """Chainlit's threads, with each element's props decoded: a comparison shown again on resume needs
@@ -71,46 +105,11 @@ class TutorDataLayer(SQLAlchemyDataLayer):
         return threads
 
 
-def database_url(data_dir: Path, configured: str = "") -> str:
-    """The configured URL, or an SQLite file under the data directory."""
-    if configured:
-        return configured
-    path = (data_dir / "chat.db").resolve()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return f"sqlite+aiosqlite:///{path}"
-
-
-async def export_feedback(layer: TutorDataLayer) -> list[dict]:
-    """Every feedback with the question, the answer and its sources.
-
-    Chainlit attaches feedback to the run step of the answer (`on_message`): its input is the question and
-    the assistant message is its child. Feedback given straight on a message is handled too.
-    """
-    rows = await layer.execute_sql(
-        """SELECT f."id" AS feedback_id, f."value" AS value, f."comment" AS comment, f."threadId" AS thread_id,
-                  t."userIdentifier" AS learner, r."type" AS for_type, r."input" AS run_input,
-                  r."output" AS for_output, r."metadata" AS for_metadata, r."createdAt" AS created_at,
-                  a."output" AS answer, a."metadata" AS metadata
-           FROM feedbacks f
-           JOIN steps r ON r."id" = f."forId"
-           LEFT JOIN steps a ON a."parentId" = r."id" AND a."type" = 'assistant_message'
-           LEFT JOIN threads t ON t."id" = f."threadId"
-           ORDER BY r."createdAt" """, {}) or []
-    out = []
-    for row in rows:
-        direct = row["for_type"] == "assistant_message"
-        metadata = row["for_metadata"] if direct else row["metadata"]
-        if isinstance(metadata, str):
-            metadata = json.loads(metadata or "{}")
-        out.append({
-            "feedback_id": row["feedback_id"], "value": row["value"], "helpful": row["value"] == 1,
-            "comment": row["comment"], "thread_id": row["thread_id"], "learner": row["learner"],
-            "question": None if direct else row["run_input"],
-            "answer": row["for_output"] if direct else row["answer"],
-            "sources": (metadata or {}).get("citations", []), "refused": (metadata or {}).get("refused"),
-            "at": row["created_at"],
-        })
-    return out
+def _over_limit(step_dict) -> bool:
+    if step_dict.get("type") != "user_message" or not message_too_long(step_dict.get("output") or ""):
+        return False
+    log.warning("a learner's message of %d characters was not stored (over the limit)", len(step_dict["output"]))
+    return True
 
 
 # Element types served back as themselves (sources, generated images, comparison props); anything else,

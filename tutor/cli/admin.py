@@ -22,11 +22,12 @@ def cmd_serve(args, settings: Settings) -> int:
     from tutor.chat.identity import auth_secret
     from tutor.paths import CHAT_APP, CHAT_UI_DIR
 
+    host, port = args.host or settings.server.host, args.port or settings.server.port
+    # The chat's process reads the same settings; host and port also decide its default allowed origins.
     env = dict(os.environ, CHAINLIT_APP_ROOT=str(CHAT_UI_DIR), CHAINLIT_AUTH_SECRET=auth_secret(settings.data_dir),
                TUTOR_DATA_DIR=str(settings.data_dir.resolve()), TUTOR_CACHE_DIR=str(settings.cache_dir.resolve()),
                TUTOR_KNOWLEDGE__DIR=str(settings.knowledge.dir.resolve()),
-               TUTOR_SERVER__PORT=str(args.port or settings.server.port))
-    host, port = args.host or settings.server.host, args.port or settings.server.port
+               TUTOR_SERVER__HOST=host, TUTOR_SERVER__PORT=str(port))
     print(f"Serving the tutor on http://{'localhost' if host in ('127.0.0.1', '0.0.0.0') else host}:{port} "
           f"(LLM: {settings.llm.provider}). Ctrl+C to stop.", flush=True)
     command = [sys.executable, "-m", "chainlit", "run", str(CHAT_APP), "--headless",
@@ -57,16 +58,10 @@ def cmd_feedback(args, settings: Settings) -> int:
     """Learners' thumbs up/down with their comment, question, answer and sources."""
     import asyncio
 
-    from tutor.chat.storage import TutorDataLayer, database_url, export_feedback
+    # Not through Chainlit: importing it would write its default config and .files/ into the working folder.
+    from tutor.chat.database import database_url, export_feedback
 
-    async def collect() -> list[dict]:
-        layer = TutorDataLayer(database_url(settings.data_dir, settings.database_url))
-        try:
-            return await export_feedback(layer)
-        finally:
-            await layer.engine.dispose()
-
-    rows = asyncio.run(collect())
+    rows = asyncio.run(export_feedback(database_url(settings.data_dir, settings.database_url)))
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
@@ -84,20 +79,25 @@ def cmd_users(args, settings: Settings) -> int:
     """Accounts for password mode: the password is read from standard input or asked for."""
     import getpass
 
-    from tutor.chat.identity import add_user, load_users
+    from tutor.chat.identity import UsersFileError, add_user, load_users
 
     path = settings.users_path
     if args.action == "add" and not args.name:
         err("tutor users add NAME [--role instructor]")
         return EXIT_BAD_INPUT
     if args.action == "list":
-        for name, user in sorted(load_users(path).items()):
+        try:
+            users = load_users(path)
+        except UsersFileError as exc:
+            err(str(exc))
+            return EXIT_BAD_INPUT
+        for name, user in sorted(users.items()):
             print(f"{name:30} {user.get('role', 'learner')}")
         return 0
     password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("Password: ")
     try:
         add_user(path, args.name, password, args.role)
-    except ValueError as exc:
+    except ValueError as exc:  # UsersFileError included
         err(str(exc))
         return EXIT_BAD_INPUT
     print(f"{args.name} ({args.role}) saved in {path}. Serve with TUTOR_AUTH__MODE=password.")

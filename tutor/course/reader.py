@@ -7,8 +7,9 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from tutor.course.index import COLLECTION, IndexMissingError, IndexStore, chunk_from_record, open_chroma
+from tutor.course.index import chunk_from_record
 from tutor.course.lessons import Chunk
+from tutor.course.store import COLLECTION, IndexMissingError, IndexStore, open_chroma
 
 
 @dataclass(frozen=True)
