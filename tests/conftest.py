@@ -2,4 +2,4 @@
 Shared fixtures live in `tests/fixtures/` (pytest plugins): settings and the course, one fake-embedding
 index built once per session, the chat in a real Chainlit context, the `tutor` command, fake servers."""
 
-pytest_plugins = ["fixtures.environment", "fixtures.course", "fixtures.chat", "fixtures.commands"]
+pytest_plugins = ["fixtures.environment", "fixtures.course", "fixtures.chat", "fixtures.commands", "fixtures.postgres"]
