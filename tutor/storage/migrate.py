@@ -13,6 +13,7 @@ a revision in `tutor/storage/migrations/versions/` (`down_revision` = the previo
 from __future__ import annotations
 
 import asyncio
+import logging
 from pathlib import Path
 
 from sqlalchemy import text
@@ -51,6 +52,7 @@ def _current(connection: Connection) -> str | None:
 def _upgrade(connection: Connection, revision: str) -> None:
     from alembic import command
 
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # its INFO lines would fill the chat's log
     command.upgrade(_alembic_config(connection), revision)
 
 
