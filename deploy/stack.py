@@ -126,10 +126,13 @@ class Stack:
     `stack.backends` the processes' own."""
 
     def __init__(self, data_dir: Path, database_url: str, processes: int = 2, port: int | None = None,
-                 env: dict | None = None, run_dir: Path | None = None):
+                 env: dict | None = None, run_dir: Path | None = None, proxy: bool = True):
+        """`proxy=False`: no nginx, `url` is the first process's own (for one process measured alone)."""
         self.data_dir, self.database_url, self.processes = Path(data_dir), database_url, processes
+        self.proxy = proxy
         self.port = port or free_port()
         self.env = dict(env or {})
+        self._own_run = run_dir is None
         self.run = Path(run_dir or tempfile.mkdtemp(prefix="tutor-stack-"))
         self.procs: list[subprocess.Popen] = []
         self.backends: list[str] = []
@@ -143,8 +146,10 @@ class Stack:
             raise
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, kind, *exc) -> None:
         self.stop()
+        if self._own_run and kind is None:  # logs are kept when something failed
+            shutil.rmtree(self.run, ignore_errors=True)
 
     def start(self) -> None:
         from tutor.chat.identity import auth_secret
@@ -161,12 +166,16 @@ class Stack:
         ports = [free_port() for _ in range(self.processes)]
         for n, port in enumerate(ports):
             log = self.run / f"tutor-{n + 1}.log"
+            (self.run / f"tutor-{n + 1}").mkdir(exist_ok=True)
             self.procs.append(subprocess.Popen([*tutor, "serve", "--host", "127.0.0.1", "--port", str(port)],
                                                env=env, stdout=open(log, "w"), stderr=subprocess.STDOUT,
-                                               cwd=self.run, start_new_session=True))
+                                               cwd=self.run / f"tutor-{n + 1}", start_new_session=True))
             self.backends.append(f"http://127.0.0.1:{port}")
         for proc, url, n in zip(self.procs, self.backends, range(1, self.processes + 1)):
             wait_for(url, proc, self.run / f"tutor-{n}.log")
+        if not self.proxy:
+            self.url = self.backends[0]
+            return
         config = nginx_config(self.run, self.port, ports)
         nginx = shutil.which("nginx") or "/usr/sbin/nginx"
         log = self.run / "nginx.out"

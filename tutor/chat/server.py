@@ -23,6 +23,7 @@ def install() -> None:
     if _installed:
         return
     _restrict_origins()
+    _own_files_directory()
     chainlit_server.add_middleware(LearnerCookieMiddleware)
     # Before Chainlit's catch-all route, which would otherwise answer with the chat page.
     chainlit_server.router.routes.insert(0, APIRoute("/tutor/elements/{key:path}", serve_element, methods=["GET"]))
@@ -37,6 +38,21 @@ def _restrict_origins() -> None:
     server = settings().server
     origins = server.allowed_origins or [f"http://{host}:{server.port}" for host in ("localhost", "127.0.0.1")]
     config.project.allow_origins[:] = origins
+
+
+def _own_files_directory() -> None:
+    """Chainlit keeps sessions' files in `.files` under its app root, the installed UI folder that every
+    `tutor serve` process shares, and deletes that whole folder when a process stops: each process gets
+    its own, under the data directory."""
+    import os
+    import socket
+
+    import chainlit.config
+    import chainlit.server
+
+    path = settings().data_dir.resolve() / "sessions" / f"{socket.gethostname()}-{os.getpid()}"
+    path.mkdir(parents=True, exist_ok=True)
+    chainlit.config.FILES_DIRECTORY = chainlit.server.FILES_DIRECTORY = path
 
 
 def storage() -> LocalStorageClient:
