@@ -68,7 +68,7 @@ class LLMSettings(BaseModel):
                              "one at a time); the others wait in line.")
     queue_size: int = Field(100, description="Questions waiting for the model at most, per chat process; beyond, "
                             "the learner is asked to retry.")
-    max_wait_s: float = Field(180.0, description="Longest wait in line for the model, in seconds; then the learner "
+    max_wait_s: float = Field(600.0, description="Longest wait in line for the model, in seconds; then the learner "
                               "is told and can ask again.")
     retries: int = Field(3, description="Retries of a remote call that was throttled or failed to connect, "
                          "with exponential backoff.")

@@ -64,10 +64,12 @@ def test_first_come_first_served_with_positions_told_and_updated():
         learner.done.set()
         learner.thread.join(5)
         if line:  # the next one is served, the others move up one place
-            line.pop(0)
-            wait_until(lambda: all(other.told[-1] == n for n, other in enumerate(line, 1)))
+            now = line.pop(0)
+            wait_until(lambda now=now: now.told[-1] is None and all(o.told[-1] == n for n, o in enumerate(line, 1)))
     assert served == ["a", "b", "c", "d"]
-    assert b.told == [1, None] and c.told == [2, 1, None] and d.told == [3, 2, 1, None]
+    # each is told it is next (0) when the one before it leaves, unless the model starts on it first
+    assert [[n for n in learner.told if n] for learner in (b, c, d)] == [[1], [2, 1], [3, 2, 1]]
+    assert all(learner.told[-1] is None for learner in (b, c, d))
     assert first.told == [None]  # served at once: no position to show, only "it is your turn"
     assert queue.stats() == {"in_line": 0, "waiting": 0, "busy": 0, "slots": 1}
 
@@ -217,3 +219,21 @@ def test_an_openai_compatible_server_is_retried_then_explained(settings):
     with pytest.raises(ProviderUnavailable) as down:
         list(provider("http://127.0.0.1:9", retries=1).stream([("human", "Bonjour")]))
     assert "ne répond pas" in down.value.message("fr")
+
+
+def test_a_turn_is_told_its_place_when_it_starts_and_a_retrieving_turn_holds_nobody_up():
+    queue, served = ModelQueue(slots=1), []
+    first = Learner(queue, "a", served).start(queue, -1)
+    told = []
+    early = Place(on_position=told.append)
+    queue.join(early)  # the front door, as the learner's message arrives
+    assert told == [1]
+    late = Learner(queue, "late", served).start(queue, 0)
+    assert late.told == [2]
+    first.done.set()  # the early turn is still retrieving: the model goes to the one that waits
+    wait_until(lambda: served == ["a", "late"])
+    assert told == [1, 0]  # the early one is next
+    early.cancel()
+    late.done.set()
+    late.thread.join(5)
+    assert queue.stats()["in_line"] == 0

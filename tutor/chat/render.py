@@ -11,15 +11,17 @@ from contextlib import asynccontextmanager
 import chainlit as cl
 from chainlit.utils import utc_now
 
+from tutor.chat.services import settings
 from tutor.chat.views import ASSISTANT_NAME, decline_footer, retrieval_summary, source_name, sources_line, ui_text
 from tutor.engine.events import Event, Found, Token, acollect
 from tutor.engine.result import TutorResult
 from tutor.errors import LearnerError
 from tutor.i18n import Text
-from tutor.providers.queue import Place, waiting
+from tutor.providers.queue import Place, queue_for, waiting
 
 log = logging.getLogger(__name__)
-AHEAD = (Text("1 question avant la vôtre…", "1 question before yours…"),
+AHEAD = (Text("Votre question est la prochaine…", "Your question is next…"),
+         Text("1 question avant la vôtre…", "1 question before yours…"),
          Text("{n} questions avant la vôtre…", "{n} questions before yours…"))
 
 
@@ -90,9 +92,9 @@ async def show_result(answer: cl.Message, result: TutorResult, actions: list[cl.
 
 @asynccontextmanager
 async def queue_position(language: str):
-    """Around one learner turn: its place in the line for the model. While it waits, a transient message
-    ("2 questions avant la vôtre…", not stored in the history) shows how many questions are ahead and is
-    updated; it goes when the model starts on this question. When the turn ends or is stopped (Stop, tab
+    """Around one learner turn: its place in the line for the model, taken at once. While questions are
+    ahead of it, a transient message ("2 questions avant la vôtre…", not stored in the history) says how
+    many and is updated; it goes when the model starts on this question. When the turn ends or is stopped (Stop, tab
     closed: Chainlit cancels the task), the place leaves the line and any generation for it stops."""
     loop = asyncio.get_running_loop()
     positions: asyncio.Queue = asyncio.Queue()
@@ -100,6 +102,7 @@ async def queue_position(language: str):
     shower = asyncio.create_task(_show_positions(positions, language))
     try:
         with waiting(place):
+            queue_for(settings()).join(place)  # the line is joined now: the position shows at once
             yield place
     finally:
         positions.put_nowait(None)
@@ -113,7 +116,9 @@ async def _show_positions(positions: asyncio.Queue, language: str) -> None:
     emitter, message, shown = cl.context.emitter, cl.Message(content="", author=ASSISTANT_NAME), False
     message.created_at = utc_now()
     while (n := await positions.get()) is not None:
-        message.content = AHEAD[n > 1].get(language, n=n)
+        if n == 0 and not shown:
+            continue  # next in line from the start: nothing to show
+        message.content = AHEAD[min(n, 2)].get(language, n=n)
         await (emitter.update_step if shown else emitter.send_step)(message.to_dict())
         shown = True
     if shown:

@@ -7,8 +7,8 @@ front door with `waiting`): every model call of that turn keeps the turn's rank,
 several calls (rewrite, judge, answer) is not sent back to the end of the line between them. A call with
 no place (CLI, evals) gets one of its own.
 
-While it waits, a place is told how many questions are ahead of it (`on_position(n)`), again each time
-that number changes, and `on_position(None)` when the model starts on it. Cancelling a place (the
+From the moment it joins, a place is told how many questions are ahead of it (`on_position(n)`), again
+each time that number changes, and `on_position(None)` when the model starts on it. Cancelling a place (the
 learner pressed Stop or closed the tab) takes it out of the line at once, and stops its generation at
 the next token. The engine runs in worker threads: the queue is a `threading.Condition`, and
 `on_position` is called from those threads (it must only hand the number over, e.g. to an event loop).
@@ -68,8 +68,10 @@ class Place:
         self.seq: int | None = None
         self.queue: ModelQueue | None = None
         self.served = False  # the model started on it at least once
+        self.joined_at = 0.0
         self.waited_s = 0.0  # time spent waiting for the model, all calls of the turn together
         self.told: int | None = -1  # the last position given to on_position
+        self._telling = threading.Lock()
 
     def cancel(self) -> None:
         """Leave the line now; a call of this place that is waiting or generating stops."""
@@ -82,14 +84,17 @@ class Place:
             raise QueueCancelled()
 
     def tell(self, position: int | None) -> None:
-        if position == self.told:
-            return
-        self.told = position
-        if self.on_position is not None:
-            try:
-                self.on_position(position)
-            except Exception:  # the listener is gone (closed loop): the question goes on
-                log.debug("queue position listener failed", exc_info=True)
+        """Give the listener a new position (None: the model has started on this question; nothing after)."""
+        with self._telling:
+            if position == self.told or (self.served and position is not None):
+                return
+            self.told = position
+            self.served = self.served or position is None
+            if self.on_position is not None:
+                try:
+                    self.on_position(position)
+                except Exception:  # the listener is gone (closed loop): the question goes on
+                    log.debug("queue position listener failed", exc_info=True)
 
 
 current_place: ContextVar[Place | None] = ContextVar("tutor_queue_place", default=None)
@@ -108,9 +113,14 @@ def waiting(place: Place) -> Iterator[Place]:
 
 
 class ModelQueue:
-    """First come, first served access to one model, `slots` calls at once."""
+    """First come, first served access to one model, `slots` calls at once.
 
-    def __init__(self, slots: int = 1, queue_size: int = 100, max_wait_s: float = 180.0):
+    A place joins the line when its turn starts (`join`, by the front door, so the learner sees their
+    position at once) or at its first call. Its position is the number of places before it that have not
+    left, whether the model is on them or they are still retrieving; a slot goes to the earliest place
+    that is waiting for one, so a place still retrieving holds nobody up."""
+
+    def __init__(self, slots: int = 1, queue_size: int = 100, max_wait_s: float = 600.0):
         self.slots, self.queue_size, self.max_wait_s = max(1, slots), max(1, queue_size), max_wait_s
         self._cond = threading.Condition()
         self._seq = itertools.count()
@@ -118,18 +128,29 @@ class ModelQueue:
         self._waiting: dict[int, Place] = {}  # waiting for a slot now
         self._busy = 0
 
-    def ahead(self, place: Place) -> int:
-        """Questions in the line before this one (being answered or waiting)."""
-        with self._cond:
-            return self._ahead(place)
-
-    def _ahead(self, place: Place) -> int:
-        return sum(1 for seq in self._places if seq < place.seq)
-
     def stats(self) -> dict:
         with self._cond:
             return {"in_line": len(self._places), "waiting": len(self._waiting), "busy": self._busy,
                     "slots": self.slots}
+
+    def join(self, place: Place) -> None:
+        """Take a place at the end of the line (once); it is told its position if others are ahead.
+        Raises QueueFull when `queue_size` places are already waiting for their first answer."""
+        with self._cond:
+            self._join(place)
+            position = sum(1 for seq in self._places if seq < place.seq)
+        if position and not place.served:
+            place.tell(position)
+
+    def _join(self, place: Place) -> None:
+        place.check()
+        if place.seq is not None:
+            return
+        queued = sum(1 for p in self._places.values() if not p.served)
+        if queued >= self.queue_size:
+            raise QueueFull(queued)
+        place.seq, place.queue, place.joined_at = next(self._seq), self, time.monotonic()
+        self._places[place.seq] = place
 
     @contextmanager
     def slot(self, place: Place | None = None) -> Iterator[Place]:
@@ -144,53 +165,44 @@ class ModelQueue:
         finally:
             with self._cond:
                 self._busy -= 1
-                if own:
-                    self._places.pop(place.seq, None)
                 self._cond.notify_all()
+            if own:
+                self.leave(place)
 
     def leave(self, place: Place) -> None:
+        """Out of the line (answered, stopped, timed out): the places behind move up and are told so."""
         with self._cond:
-            self._places.pop(place.seq, None)
+            gone = self._places.pop(place.seq, None)
             self._waiting.pop(place.seq, None)
             self._cond.notify_all()
+            moved = list(enumerate(self._places.values())) if gone is not None else []
+        for position, other in moved:
+            if not other.served and other.seq > place.seq:
+                other.tell(position)
 
     def _acquire(self, place: Place) -> None:
-        started = time.monotonic()
+        self.join(place)
         with self._cond:
             place.check()
-            if place.seq is None:
-                queued = len(self._places) - self._busy
-                if queued >= self.queue_size:
-                    raise QueueFull(queued)
-                place.seq, place.queue = next(self._seq), self
-                self._places[place.seq] = place
             self._waiting[place.seq] = place
+        # The first call's wait counts from the moment the turn joined; a later call's from its request.
+        started = time.monotonic() if place.served else place.joined_at
         try:
-            while True:
-                with self._cond:
+            with self._cond:
+                while not (self._busy < self.slots and place.seq == min(self._waiting)):
                     place.check()
-                    if self._busy < self.slots and place.seq == min(self._waiting):
-                        del self._waiting[place.seq]
-                        self._busy += 1
-                        break
                     remaining = started + self.max_wait_s - time.monotonic()
                     if remaining <= 0:
                         raise QueueTimeout(time.monotonic() - started)
-                    position = self._ahead(place)
-                    if place.served or position == place.told:
-                        self._cond.wait(remaining)
-                        continue
-                place.tell(position)  # outside the lock: the listener may take its time
+                    self._cond.wait(remaining)
+                place.check()
+                del self._waiting[place.seq]
+                self._busy += 1
         except BaseException:
-            with self._cond:
-                self._waiting.pop(place.seq, None)
-                self._places.pop(place.seq, None)
-                self._cond.notify_all()
+            self.leave(place)
             raise
         place.waited_s += time.monotonic() - started
-        if not place.served:
-            place.served = True
-            place.tell(None)
+        place.tell(None)
 
 
 _queues: dict[tuple, ModelQueue] = {}
