@@ -19,6 +19,7 @@ import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
+from tutor.course import keywords
 from tutor.course.index import COLLECTION, IndexMissingError, IndexStore, chunk_from_record, open_chroma
 from tutor.course.lessons import Chunk
 
@@ -34,6 +35,7 @@ class Snapshot:
     lessons: tuple[dict, ...]
     embedding_model: str
     by_id: dict[str, Chunk]
+    path: Path | None = None  # the published version (read in place: the manifest, the keyword index)
 
     def chunk(self, chunk_id: str) -> Chunk | None:
         return self.by_id.get(chunk_id)
@@ -88,7 +90,7 @@ class IndexReader:
         snap = Snapshot(
             name=name, client=client, collection=client.get_collection(COLLECTION, embedding_function=None),
             chunks=chunks, lessons=tuple(manifest["lessons"]), embedding_model=manifest["embedding_model"],
-            by_id={c.id: c for c in chunks},
+            by_id={c.id: c for c in chunks}, path=path,
         )
         # The copy goes when the snapshot is collected or the process exits, whichever comes first.
         weakref.finalize(snap, _discard, client, copy)
@@ -104,7 +106,7 @@ class IndexReader:
             self._remove_orphans()
             self._orphans_removed = True
         target = self._copies / f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}-{version.name}"
-        shutil.copytree(version, target, ignore=shutil.ignore_patterns("manifest.json"))
+        shutil.copytree(version, target, ignore=shutil.ignore_patterns("manifest.json", keywords.FOLDER))
         return target
 
     def _remove_orphans(self) -> None:
