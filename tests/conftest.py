@@ -12,4 +12,4 @@ from tutor.paths import CHAT_UI_DIR
 os.environ.setdefault("CHAINLIT_APP_ROOT", str(CHAT_UI_DIR))
 
 pytest_plugins = ["fixtures.environment", "fixtures.course", "fixtures.chat", "fixtures.commands",
-                  "fixtures.chat_server"]
+                  "fixtures.chat_server", "fixtures.postgres"]

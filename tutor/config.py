@@ -64,6 +64,15 @@ class LLMSettings(BaseModel):
     context_window: int = Field(4096, description="Context size of the local model, in tokens.")
     threads: int = Field(2, description="CPU threads for the local model.")
     timeout_s: float = Field(60.0, description="Timeout for remote providers, in seconds.")
+    concurrency: int = Field(4, description="Questions a remote provider answers at once (the local model answers "
+                             "one at a time); the others wait in line.")
+    queue_size: int = Field(100, description="Questions waiting for the model at most, per chat process; beyond, "
+                            "the learner is asked to retry.")
+    max_wait_s: float = Field(600.0, description="Longest wait in line for the model, in seconds; then the learner "
+                              "is told and can ask again.")
+    retries: int = Field(3, description="Retries of a remote call that was throttled or failed to connect, "
+                         "with exponential backoff.")
+    retry_backoff_s: float = Field(1.0, description="First backoff before a retry, in seconds (doubled each time).")
     fake_responses: list[str] = Field(
         default_factory=lambda: ["Réponse de test [1]."],
         description="Replies of the fake model, in turn (tests only).",

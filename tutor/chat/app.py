@@ -76,6 +76,14 @@ async def on_chat_resume(thread: dict) -> None:
     await prompting.chat_settings(AskOptions()).send()
 
 
+@cl.on_chat_end
+async def on_chat_end() -> None:
+    """The tab was closed (or a new chat started): a question still waiting for the model leaves the line."""
+    task = cl.context.session.current_task
+    if task is not None and not task.done():
+        task.cancel()
+
+
 @cl.on_message
 async def on_message(message: cl.Message) -> None:
     text = message.content or ""

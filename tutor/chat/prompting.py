@@ -21,7 +21,7 @@ from tutor.chat.prompting_views import (
     side_by_side_labels,
     technique_footer,
 )
-from tutor.chat.render import say, stream_turn
+from tutor.chat.render import queue_position, say, stream_turn
 from tutor.chat.services import get_engine
 from tutor.chat.teaching import session
 from tutor.chat.views import ui_text
@@ -175,8 +175,9 @@ async def run_lab(text: str, language: str) -> None:
     await start(ui_text("lab_rubric", language))
     result: LabRound | None = None
     events = in_thread(lambda: PromptLab(engine).stream(text, language=language, previous=previous))
-    async for event in events:
-        result = await _lab_event(event, steps[-1], start, language) or result
+    async with queue_position(language):
+        async for event in events:
+            result = await _lab_event(event, steps[-1], start, language) or result
     await steps[-1].update()
     cl.user_session.set("lab", result)
     name, elements = await _lesson(QUALITIES_SECTION)

@@ -35,6 +35,7 @@ def install() -> None:
     _restrict_cors(origins)
     restrict_socket(sio, origins)
     _hide_api_docs()
+    _own_files_directory()
     messages = Throttle(cfg.server.messages_per_minute)
     socket_guard.install(sio, messages)
     # Before Chainlit's routes (its catch-all would otherwise answer with the chat page).
@@ -66,6 +67,21 @@ def _hide_api_docs() -> None:
     chainlit_server.openapi_url = chainlit_server.docs_url = chainlit_server.redoc_url = None
     chainlit_server.router.routes[:] = [r for r in chainlit_server.router.routes
                                         if getattr(r, "path", None) not in API_DOCS]
+
+
+def _own_files_directory() -> None:
+    """Chainlit keeps sessions' files in `.files` under its app root, the installed UI folder that every
+    `tutor serve` process shares, and deletes that whole folder when a process stops: each process gets
+    its own, under the data directory."""
+    import os
+    import socket
+
+    import chainlit.config
+    import chainlit.server
+
+    path = settings().data_dir.resolve() / "sessions" / f"{socket.gethostname()}-{os.getpid()}"
+    path.mkdir(parents=True, exist_ok=True)
+    chainlit.config.FILES_DIRECTORY = chainlit.server.FILES_DIRECTORY = path
 
 
 def storage() -> LocalStorageClient:

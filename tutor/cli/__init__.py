@@ -1,6 +1,6 @@
 """The `tutor` command: the parser and `main`. Each command lives in a module by audience, imported
 only when it runs: `course` (ingest, kb), `answer` (ask, compare, prompt-lab), `teaching` (quiz, grade),
-`admin` (serve, prepare, feedback, users, settings), `evaluate` (eval).
+`admin` (serve, prepare, feedback, users, settings), `evaluate` (eval), `db` (db upgrade, db current).
 
 Exit codes: 0 success, 1 a quality gate missed (`eval`), 2 bad input (the message names the file and reason).
 """
@@ -101,6 +101,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host")
     p.add_argument("--port", type=int)
     p.set_defaults(func="admin:cmd_serve")
+
+    p = sub.add_parser("db", help="create or migrate the database schema (history, feedback, progress)")
+    p.add_argument("action", choices=["upgrade", "current"], help="upgrade: to the newest schema; current: show "
+                   "the database's revision")
+    p.set_defaults(func="db:cmd_db")
 
     p = sub.add_parser("feedback", help="export learners' feedback with the question, answer and sources")
     p.add_argument("--json", action="store_true")

@@ -19,6 +19,10 @@ def cmd_serve(args, settings: Settings) -> int:
     if IndexStore(settings.index_dir).current_name() is None:
         err(f"no index in {settings.index_dir}: run `tutor ingest` first")
         return EXIT_BAD_INPUT
+    from tutor.cli.db import upgrade
+
+    if upgrade(settings) != 0:  # the schema is migrated before any process serves learners
+        return EXIT_BAD_INPUT
     from tutor.chat.identity import auth_secret
     from tutor.paths import CHAT_APP, CHAT_UI_DIR
 

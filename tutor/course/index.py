@@ -12,6 +12,7 @@ import json
 import shutil
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from filelock import Timeout
 
+from tutor.course import keywords
 from tutor.course.lessons import Chunk, Lesson
 from tutor.course.sanitize import clean_field
 from tutor.course.store import COLLECTION as COLLECTION
@@ -125,6 +127,7 @@ def sync(
         changed_lessons = {c.lesson_id for c in added + updated} | {
             old_chunks[cid]["lesson_id"] for cid in removed
         }
+        per_lesson = Counter(c.lesson_id for c in chunks)
         lesson_records = []
         for lesson in lessons:
             previous = old_lessons.get(lesson.id)
@@ -137,7 +140,7 @@ def sync(
             lesson_records.append({
                 "id": lesson.id, "title": lesson.title, "order": lesson.order, "path": str(lesson.path),
                 "tags": list(lesson.tags), "file_hash": lesson.file_hash,
-                "chunks": sum(1 for c in chunks if c.lesson_id == lesson.id),
+                "chunks": per_lesson[lesson.id],
                 "indexed_at": previous["indexed_at"] if same else _now(),
             })
         report.lessons_removed = sorted(set(old_lessons) - {lesson.id for lesson in lessons})
@@ -159,26 +162,21 @@ def sync(
             if progress is not None:
                 progress(done, len(to_embed))
 
-        vectors = embeddings.embed_documents([c.embed_text for c in to_embed], progress=tick) if to_embed else []
-        report.embedded = getattr(embeddings, "misses", len(to_embed))
-
         name = datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
         building = store.versions / f"{name}.tmp"
-        manifest = {
-            "version": name, "created_at": _now(), "embedding_model": model_name,
-            "dimensions": len(vectors[0]) if vectors else (old or {}).get("dimensions"),
-            "lessons": lesson_records,
-            "chunks": [_chunk_record(c) for c in chunks],
-        }
         try:
             store.versions.mkdir(parents=True, exist_ok=True)
             if same_model:
-                shutil.copytree(store.current_dir(), building)
-                (building / "manifest.json").unlink()
+                shutil.copytree(store.current_dir(), building,
+                                ignore=shutil.ignore_patterns("manifest.json", keywords.FOLDER))
             else:
                 building.mkdir()
-            _write_chroma(building, removed, to_embed, vectors)
-            (building / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+            dimensions = _write_chroma(building, removed, to_embed, embeddings, tick) or (old or {}).get("dimensions")
+            report.embedded = getattr(embeddings, "misses", len(to_embed))
+            keywords.save(keywords.build(chunks), building)
+            _write_manifest(building / "manifest.json", {
+                "version": name, "created_at": _now(), "embedding_model": model_name, "dimensions": dimensions,
+                "lessons": lesson_records}, chunks)
             building.rename(store.versions / name)
             store.publish(name)
         except BaseException:
@@ -196,8 +194,11 @@ def sync(
         lock.release()
 
 
-def _write_chroma(path: Path, removed: list[str], chunks: list[Chunk], vectors: list[list[float]]) -> None:
+def _write_chroma(path: Path, removed: list[str], chunks: list[Chunk], embeddings, tick) -> int | None:
+    """Apply the changes to the Chroma files in `path`, embedding and writing one batch at a time (memory
+    stays flat whatever the size of the course). Returns the vectors' dimension (None: nothing embedded)."""
     client = open_chroma(path)
+    dimensions = None
     try:
         collection = client.get_or_create_collection(
             COLLECTION, metadata={"hnsw:space": "cosine"}, embedding_function=None
@@ -206,11 +207,21 @@ def _write_chroma(path: Path, removed: list[str], chunks: list[Chunk], vectors: 
             collection.delete(ids=removed[start:start + _ADD_BATCH])
         for start in range(0, len(chunks), _ADD_BATCH):
             part = chunks[start:start + _ADD_BATCH]
+            vectors = embeddings.embed_documents([c.embed_text for c in part], progress=tick)
+            dimensions = len(vectors[0])
             collection.upsert(
-                ids=[c.id for c in part],
-                embeddings=vectors[start:start + _ADD_BATCH],
-                documents=[c.text for c in part],
+                ids=[c.id for c in part], embeddings=vectors, documents=[c.text for c in part],
                 metadatas=[_chroma_metadata(c) for c in part],
             )
     finally:
         client.close()  # release Chroma's files before the directory is renamed
+    return dimensions
+
+
+def _write_manifest(path: Path, head: dict, chunks: list[Chunk]) -> None:
+    """The manifest, written chunk by chunk rather than as one big string."""
+    with open(path, "w", encoding="utf-8") as out:
+        out.write(json.dumps(head, ensure_ascii=False)[:-1] + ', "chunks": [')
+        for n, chunk in enumerate(chunks):
+            out.write(("," if n else "") + json.dumps(_chunk_record(chunk), ensure_ascii=False))
+        out.write("]}")

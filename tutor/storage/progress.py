@@ -8,6 +8,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tutor.storage import tables
+from tutor.storage.migrate import ensure_schema
 from tutor.teaching.progress import LessonProgress, now
 
 
@@ -16,13 +17,10 @@ class ProgressStore:
 
     def __init__(self, engine: AsyncEngine):
         self.engine = engine
-        self._ready = False
 
     async def ensure_tables(self) -> None:
-        if not self._ready:
-            async with self.engine.begin() as conn:
-                await conn.run_sync(tables.metadata.create_all)
-            self._ready = True
+        """The tables come from the migrations (tutor.storage.migrate), run once per process."""
+        await ensure_schema(self.engine)
 
     async def load(self, learner: str) -> dict[str, LessonProgress]:
         await self.ensure_tables()
