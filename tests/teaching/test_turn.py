@@ -76,9 +76,14 @@ def test_a_wrong_statement_is_never_confirmed(semantic):
     assert "Ce n'est pas ce que dit le cours" in result.answer and result.citations
     right = t.ask("Je pense qu'un prompt contient des instructions, c'est bien ça ?", Session())
     assert right.act == "statement" and right.grade["verdict"] == "correct"
-    doubtful = teacher(semantic, verdicts=[0.0]).ask("Je crois que les LLM sont un sous-ensemble des modèles de base.",
+    # Not a copy of the course and read "no" by the model: never confirmed.
+    doubtful = teacher(semantic, verdicts=[0.0]).ask("Je crois que les modèles de base sont un sous-ensemble des LLM.",
                                                      Session())
     assert doubtful.grade is None or doubtful.grade["verdict"] != "correct"
+    # Said as the course says it: confirmed, whatever the model reads.
+    copied = teacher(semantic, verdicts=[0.0]).ask("Je crois que les LLM sont un sous-ensemble des modèles de base.",
+                                                   Session())
+    assert copied.grade["verdict"] == "correct"
 
 
 def test_guided_mode_asks_first_then_grades_then_answers_in_full(semantic):
