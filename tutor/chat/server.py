@@ -26,6 +26,9 @@ def install() -> None:
     chainlit_server.add_middleware(LearnerCookieMiddleware)
     # Before Chainlit's catch-all route, which would otherwise answer with the chat page.
     chainlit_server.router.routes.insert(0, APIRoute("/tutor/elements/{key:path}", serve_element, methods=["GET"]))
+    from tutor.instructors.routes import install as install_instructors
+
+    install_instructors(chainlit_server)  # /instructors: the instructors' pages (instructor accounts only)
     _installed = True
 
 

@@ -1,0 +1,28 @@
+// The instructors' pages work without this script: it confirms deletions and animates a job's progress bar.
+document.querySelectorAll("form[data-confirm]").forEach((form) => {
+  form.addEventListener("submit", (event) => { if (!window.confirm(form.dataset.confirm)) event.preventDefault(); });
+});
+
+const job = document.getElementById("job");
+if (job && job.dataset.state === "running") {
+  const bar = document.getElementById("job-progress");
+  const poll = async () => {
+    const response = await fetch(`/instructors/api/jobs/${job.dataset.job}`, { credentials: "same-origin" });
+    if (!response.ok) return;
+    const state = await response.json();
+    bar.max = state.total || 1;
+    bar.value = state.state === "running" ? state.done : bar.max;
+    if (state.state === "running") { setTimeout(poll, 400); return; }
+    job.dataset.state = state.state;
+    document.getElementById("job-running").hidden = true;
+    if (state.state === "done") {
+      const s = state.summary || {};
+      document.getElementById("job-summary").textContent = `${s.lessons} · ${s.chunks} · ${s.version}`;
+      document.getElementById("job-done").hidden = false;
+    } else {
+      document.getElementById("job-error").textContent = state.error || "";
+      document.getElementById("job-failed").hidden = false;
+    }
+  };
+  poll();
+}
