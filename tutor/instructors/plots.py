@@ -58,7 +58,7 @@ def figures(report: dict, t) -> dict[str, str]:
                                     t("declines"): [r["declines"] for r in rows]}, t("questions")),
         "feedback": _bars(labels, {t("helpful"): [r["thumbs_up"] for r in rows],
                                     t("unhelpful"): [r["thumbs_down"] for r in rows]},
-                          t("thumbs")),
+                          t("feedback")),
         "quiz": _bars(labels, {t("quiz_success"): [100 * (r["quiz_success"] or 0) for r in rows]},
                       t("quiz_success") + " (%)", xlim=(0, 100)),
         "mastery": _bars(labels, {b: [r[b] for r in rows] for b in BINS}, t("mastery") + " — " + t("learners"),

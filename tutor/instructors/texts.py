@@ -77,6 +77,7 @@ TEXTS: dict[str, Text] = {
                         "success and mastery distribution. Learners are anonymised."),
     "declines": Text("Refus", "Declines"), "thumbs": Text("Avis 👍 / 👎", "Feedback 👍 / 👎"),
     "quiz_success": Text("Réussite aux quiz", "Quiz success"), "mastery": Text("Maîtrise", "Mastery"),
+    "feedback": Text("Avis des apprenants", "Learners' feedback"),
     "helpful": Text("Utile", "Helpful"), "unhelpful": Text("Inutile", "Unhelpful"),
     "learners": Text("Apprenants", "Learners"), "learner": Text("Apprenant", "Learner"),
     "answers": Text("Réponses notées", "Graded answers"),
