@@ -22,7 +22,9 @@ STATIC = {"instructors.css": "text/css", "instructors.js": "text/javascript"}
 def templates():
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-    return Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]))
+    env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]))
+    env.filters["when"] = lambda iso: (iso or "")[:16].replace("T", " ")  # 2026-01-31T09:05:00+00:00 -> 2026-01-31 09:05
+    return env
 
 
 def page(request: Request, name: str, status_code: int = 200, **context) -> HTMLResponse:

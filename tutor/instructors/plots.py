@@ -43,6 +43,11 @@ def _bars(labels: list[str], series: dict[str, list[float]], title: str, stacked
         ax.set_title(title)
         if xlim:
             ax.set_xlim(*xlim)
+        else:  # counts: whole numbers from 0, and an axis even when nothing was counted yet
+            from matplotlib.ticker import MaxNLocator
+
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+            ax.set_xlim(0, max([1.0, *left] if stacked else [1.0, *(v for vals in series.values() for v in vals)]))
         if len(series) > 1:
             ax.legend(loc="lower right", fontsize=8)
         ax.spines[["top", "right"]].set_visible(False)

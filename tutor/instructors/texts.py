@@ -61,7 +61,7 @@ TEXTS: dict[str, Text] = {
     "action_ignore": Text("Ignorer (hors sujet)", "Ignore (off-topic)"),
     "mark_handled": Text("Marquer comme traité", "Mark handled"),
     "handled": Text("Traités", "Handled"),
-    "thumbs_down": Text("Réponses jugées inutiles (👎) et commentaires", "Answers marked unhelpful (👎) and comments"),
+    "thumbs_down": Text("Réponses jugées inutiles et commentaires", "Answers marked unhelpful, and comments"),
     "repaired": Text("Réponses corrigées ou écartées par les vérifications",
                      "Answers repaired or dropped by the checks"),
     "question": Text("Question", "Question"), "answer": Text("Réponse", "Answer"),
@@ -75,7 +75,7 @@ TEXTS: dict[str, Text] = {
     "report_help": Text("Par leçon : questions posées, refus, avis, réussite aux quiz et répartition de la maîtrise. "
                         "Les apprenants sont anonymisés.", "Per lesson: questions asked, declines, feedback, quiz "
                         "success and mastery distribution. Learners are anonymised."),
-    "declines": Text("Refus", "Declines"), "thumbs": Text("Avis 👍 / 👎", "Feedback 👍 / 👎"),
+    "declines": Text("Refus", "Declines"), "thumbs": Text("Avis des apprenants", "Learners' feedback"),
     "quiz_success": Text("Réussite aux quiz", "Quiz success"), "mastery": Text("Maîtrise", "Mastery"),
     "feedback": Text("Avis des apprenants", "Learners' feedback"),
     "helpful": Text("Utile", "Helpful"), "unhelpful": Text("Inutile", "Unhelpful"),
