@@ -4,6 +4,7 @@ with the chat's database, password accounts and signed tokens as Chainlit issues
 from __future__ import annotations
 
 import asyncio
+from contextlib import contextmanager
 
 import pytest
 from fastapi import FastAPI
@@ -20,22 +21,33 @@ def token(name: str, role: str) -> str:
     return create_jwt(cl.User(identifier=name, metadata={"role": role, "provider": "password"}))
 
 
-@pytest.fixture
-def accounts(indexed, monkeypatch):
-    """Password mode with an instructor "prof" and a learner "alice"; the course indexed with fakes."""
+def password_accounts(settings, monkeypatch):
+    """Password mode with an instructor "prof" and a learner "alice"."""
     from tutor.chat.identity import add_user
 
     monkeypatch.setenv("TUTOR_AUTH__MODE", "password")
     monkeypatch.setenv("CHAINLIT_AUTH_SECRET", SECRET)
-    monkeypatch.setenv("TUTOR_KNOWLEDGE__DIR", str(indexed.knowledge.dir))
-    add_user(indexed.users_path, "prof", "password-prof", "instructor")
-    add_user(indexed.users_path, "alice", "password-alice", "learner")
-    return indexed
+    monkeypatch.setenv("TUTOR_KNOWLEDGE__DIR", str(settings.knowledge.dir))
+    add_user(settings.users_path, "prof", "password-prof", "instructor")
+    add_user(settings.users_path, "alice", "password-alice", "learner")
+    return settings
+
+
+@pytest.fixture
+def accounts(indexed, monkeypatch):
+    """The course indexed with fakes, and the accounts."""
+    return password_accounts(indexed, monkeypatch)
 
 
 @pytest.fixture
 def client(accounts):
     """A test client logged in as the instructor; `client.as_user(name, role)` switches account."""
+    with open_client(accounts) as test_client:
+        yield test_client
+
+
+@contextmanager
+def open_client(accounts):
     import chainlit.data
 
     from tutor.chat import services
