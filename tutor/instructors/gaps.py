@@ -10,6 +10,9 @@ from collections import Counter
 
 import numpy as np
 
+from tutor.engine.relevance import MIN_COVERAGE
+from tutor.text import analyze
+
 GAP_REASONS = ("off_topic", "not_in_course", "model_declined")  # declined as not in the course
 # Cosine similarity from which two questions are grouped, per embedding model (questions embedded as
 # queries): the middle of the gap between the least similar paraphrases and the most similar questions on
@@ -47,14 +50,22 @@ def cluster(vectors: np.ndarray, similarity: float) -> list[int]:
     return [int(label) for label in model.fit_predict(vectors)]
 
 
-def suggest(score: float, low: float, high: float) -> str:
-    """What to do about a group from how close the course comes to it: a close section that does not answer
-    is to be rewritten; a related lesson gets a new section; far from everything, the question is off-topic."""
+def suggest(score: float, coverage: float, low: float, high: float) -> str:
+    """What to do about a group, with the engine's own thresholds: a section close enough to count as in the
+    course, but which does not give what was asked, is to be rewritten; questions in the course's words call
+    for a new section; the rest is off-topic. (Dense similarity alone does not separate the last two: the
+    e5 model puts a crêpe recipe as close to the course as a question on GPUs.)"""
     if score >= high:
         return "rewrite"
-    if score >= low:
+    if coverage >= MIN_COVERAGE:
         return "add"
     return "ignore"
+
+
+def coverage(question: str, vocabulary: set[str]) -> float:
+    """The share of a question's content words found anywhere in the course."""
+    words = set(analyze(question))
+    return len(words & vocabulary) / len(words) if words else 0.0
 
 
 def declined_groups(events: list[dict], embeddings, snapshot, low: float, high: float, similarity: float,
@@ -65,6 +76,7 @@ def declined_groups(events: list[dict], embeddings, snapshot, low: float, high: 
         return []
     vectors = embed(embeddings, [e["question"] for e in declined])
     labels = cluster(vectors, similarity)
+    vocabulary = set().union(*(analyze(c.embed_text) for c in snapshot.chunks)) if snapshot else set()
     groups = []
     for label in sorted(set(labels)):
         members = [i for i, x in enumerate(labels) if x == label]
@@ -77,6 +89,7 @@ def declined_groups(events: list[dict], embeddings, snapshot, low: float, high: 
         votes = Counter(declined[i]["closest_lesson"] for i in members if declined[i]["closest_lesson"])
         lesson_id = best[0].lesson_id if best else (votes.most_common(1)[0][0] if votes else None)
         rows = [declined[i] for i in members]
+        covered = float(np.median([coverage(r["question"], vocabulary) for r in rows]))
         groups.append({
             "label": declined[central]["question"], "count": len(members),
             "learners": len({r["learner"] for r in rows if r["learner"]}),
@@ -86,8 +99,8 @@ def declined_groups(events: list[dict], embeddings, snapshot, low: float, high: 
             "closest_lesson": lesson_id,
             "closest_title": best[0].lesson_title if best else (lessons or {}).get(lesson_id, lesson_id),
             "closest_section": best[0].section if best else None,
-            "similarity": round(score, 3) if hits else None,
-            "action": suggest(score, low, high) if hits else "add",
+            "similarity": round(score, 3) if hits else None, "coverage": round(covered, 2),
+            "action": suggest(score, covered, low, high) if hits else "add",
             "handled": all(r["handled_at"] for r in rows),
             "first_at": min(r["at"] for r in rows), "last_at": max(r["at"] for r in rows),
         })
