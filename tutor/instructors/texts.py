@@ -46,6 +46,9 @@ TEXTS: dict[str, Text] = {
     "job_running": Text("Les apprenants continuent sur la version actuelle pendant l'indexation.",
                         "Learners keep chatting on the current version while it indexes."),
     "job_done": Text("Terminé : la nouvelle version est en service.", "Done: the new version is serving."),
+    "job_summary": Text("{lessons} leçons, {chunks} extraits ({added} ajoutés, {updated} modifiés, {removed} "
+                        "supprimés), version {version}.", "{lessons} lessons, {chunks} chunks ({added} added, {updated} "
+                        "updated, {removed} removed), version {version}."),
     "job_failed": Text("Échec : rien n'a changé, la version précédente reste en service.",
                        "Failed: nothing changed, the previous version keeps serving."),
     "back_to_lessons": Text("Retour aux leçons", "Back to the lessons"),

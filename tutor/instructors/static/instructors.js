@@ -13,16 +13,7 @@ if (job && job.dataset.state === "running") {
     bar.max = state.total || 1;
     bar.value = state.state === "running" ? state.done : bar.max;
     if (state.state === "running") { setTimeout(poll, 400); return; }
-    job.dataset.state = state.state;
-    document.getElementById("job-running").hidden = true;
-    if (state.state === "done") {
-      const s = state.summary || {};
-      document.getElementById("job-summary").textContent = `${s.lessons} · ${s.chunks} · ${s.version}`;
-      document.getElementById("job-done").hidden = false;
-    } else {
-      document.getElementById("job-error").textContent = state.error || "";
-      document.getElementById("job-failed").hidden = false;
-    }
+    window.location.reload();  // the page says how it went, in its language
   };
   poll();
 }
