@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 FIND_LINKS := $(foreach d,$(PIP_FIND_LINKS),--find-links $(d))
 PYTEST_ARGS ?=
 
-.PHONY: install lint run test test-fast ingest serve prepare lock bench eval browser clean
+.PHONY: install lint run test test-fast ingest serve prepare lock bench eval browser postgres db clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,7 +35,11 @@ prepare: install
 ingest: install
 	$(BIN)/tutor ingest
 
-run: prepare ingest
+# Creates or migrates the database schema (SQLite by default, PostgreSQL with TUTOR_DATABASE_URL).
+db: install
+	$(BIN)/tutor db upgrade
+
+run: prepare ingest db
 	$(BIN)/tutor serve
 
 serve: install
@@ -48,13 +52,21 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; }
 
+# The PostgreSQL tests start a throwaway server from Debian's postgresql binaries (and nginx for the
+# deployment test); both only listen on 127.0.0.1.
+postgres:
+	@ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 && command -v nginx >/dev/null 2>&1 || { \
+	  echo "Installing Debian's postgresql and nginx for the database and deployment tests..."; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && RUNLEVEL=1 apt-get install -y -qq postgresql nginx >/dev/null; \
+	  else sudo apt-get update -qq && sudo RUNLEVEL=1 apt-get install -y -qq postgresql nginx >/dev/null; fi; }
+
 lint: install
 	$(BIN)/ruff check .
 
-test: install browser lint
+test: install browser postgres lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-test-fast: install lint
+test-fast: install postgres lint
 	$(BIN)/python -m pytest -m "not real" $(PYTEST_ARGS)
 
 eval: prepare ingest

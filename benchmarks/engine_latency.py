@@ -98,9 +98,9 @@ def main() -> None:
             messages = [SystemMessage(result.prompt["messages"][0]["content"]),
                         HumanMessage(result.prompt["messages"][-1]["content"])]
             # Same prompt straight to the model, after forgetting the cache the engine just warmed.
-            tutor.chat_model.reset_cache()
+            tutor.llm.model.reset_cache()
             tutor.warm_up()
-            _, direct_total, _ = stream_timed(tutor.chat_model, messages)
+            _, direct_total, _ = stream_timed(tutor.llm.model, messages)
             direct_totals.append(direct_total)
         print(f"answers timed: {len(firsts)} of {len(sample)} questions")
         print(f"time to first token: p50 {statistics.median(firsts):.2f} s, p95 {pct(firsts, 0.95):.2f} s")
@@ -123,8 +123,8 @@ def main() -> None:
             for q in sample:
                 scores = vectors @ np.array(tutor.embeddings.embed_query(q))
                 context = "\n\n".join(chunks[i] for i in np.argsort(-scores)[:4])
-                tutor.chat_model.reset_cache()
-                first, _, _ = stream_timed(tutor.chat_model, [HumanMessage(
+                tutor.llm.model.reset_cache()
+                first, _, _ = stream_timed(tutor.llm.model, [HumanMessage(
                     TUTORIAL_PROMPT.format(question=q, context=context))])
                 tutorial_firsts.append(first)
             print(f"tutorial-style RAG, same model and questions: first token p50 "
@@ -152,7 +152,7 @@ def main() -> None:
             t0 = time.perf_counter()
             report = ingest(big, embeddings=fake)
             print(f"synthetic index: {report.chunks} chunks built in {time.perf_counter() - t0:.0f} s")
-            big_tutor = Tutor(big, chat_model=tutor.chat_model)
+            big_tutor = Tutor(big, chat_model=tutor.llm.model)
             p50, p95 = retrieval_times(big_tutor, in_course, repeat=2)
             print(f"retrieval over {report.chunks} chunks: p50 {p50:.1f} ms, p95 {p95:.1f} ms")
         print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")

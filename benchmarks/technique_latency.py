@@ -45,7 +45,7 @@ def main() -> None:
         ingest(settings)
         tutor = Tutor(settings)
         tutor.warm_up()
-        model = tutor.chat_model
+        model = tutor.llm.model
         print(f"{len(sample)} questions; model {settings.llm.local_model}")
         print(f"{'technique':18} {'prompt tok':>10} {'1st token p50':>14} {'total p50':>10} {'cited':>6} {'declined':>8}")
         for name in tutor.techniques:

@@ -66,9 +66,22 @@ class LLMSettings(BaseModel):
     context_window: int = Field(4096, description="Context size of the local model, in tokens.")
     threads: int = Field(2, description="CPU threads for the local model.")
     timeout_s: float = Field(60.0, description="Timeout for remote providers, in seconds.")
+    concurrency: int = Field(4, description="Questions a remote provider answers at once (the local model answers "
+                             "one at a time); the others wait in line.")
+    queue_size: int = Field(100, description="Questions waiting for the model at most, per chat process; beyond, "
+                            "the learner is asked to retry.")
+    max_wait_s: float = Field(600.0, description="Longest wait in line for the model, in seconds; then the learner "
+                              "is told and can ask again.")
+    retries: int = Field(3, description="Retries of a remote call that was throttled or failed to connect, "
+                         "with exponential backoff.")
+    retry_backoff_s: float = Field(1.0, description="First backoff before a retry, in seconds (doubled each time).")
     fake_responses: list[str] = Field(
         default_factory=lambda: ["Réponse de test [1]."],
         description="Replies of the fake model, in turn (tests only).",
+    )
+    fake_verdicts: list[float] = Field(
+        default_factory=lambda: [1.0],
+        description="Probabilities of \"yes\" the fake model gives to yes/no readings, in turn (tests only).",
     )
 
 
@@ -106,6 +119,8 @@ class AuthSettings(BaseModel):
         "the users file; `tutor users add`).")
     users_file: Path = Field(Path(""), description="Accounts for password mode (default: users.json in the "
                              "data directory).")
+    logins_per_minute: int = Field(10, description="Login attempts allowed per minute for one user name and for one "
+                                   "client address (password mode); more are refused, right or wrong.")
 
 
 class ServerSettings(BaseModel):
@@ -115,9 +130,11 @@ class ServerSettings(BaseModel):
     port: int = Field(8000, description="Port of the chat.")
     allowed_origins: list[str] = Field(
         default_factory=list,
-        description="Exact origins allowed to call the chat (CORS), e.g. [\"https://tutor.example.org\"]; "
-        "default: this host and port only.",
+        description="Exact origins allowed to call the chat and open its socket (CORS, WebSocket Origin), e.g. "
+        "[\"https://tutor.example.org\"]; default: this host and port only.",
     )
+    messages_per_minute: int = Field(20, description="Messages one learner may send per minute; more are refused "
+                                     "before they are stored.")
 
 
 MAIN_COURSE = "main"  # the id of the first course: the lessons of TUTOR_KNOWLEDGE__DIR

@@ -39,11 +39,24 @@ def _identifier():
     return identifier
 
 
+# Words that settle the language of a message too short for the statistical detector ("Hello there!").
+_SHORT = {
+    "en": {"hello", "hi", "hey", "thanks", "thank", "thx", "bye", "goodbye", "yes", "no", "what", "how", "why",
+           "please", "the", "is", "are", "help", "hint", "next", "quiz", "me", "you", "ok", "sure", "right"},
+    "fr": {"bonjour", "salut", "merci", "oui", "non", "quoi", "comment", "pourquoi", "le", "la", "les", "est",
+           "aide", "indice", "suivant", "moi", "toi", "stp", "svp", "coucou", "bonsoir", "d'accord", "ouais"},
+}
+
+
 def detect_language(text: str, previous: str | None = None, default: str = "fr") -> str:
     """'fr' or 'en'. Short or ambiguous text ("LLM ?") keeps the conversation's language."""
     words = [w for w in text.split() if any(c.isalpha() for c in w)]
     fallback = previous if previous in SUPPORTED else default
     if len(words) < 3:
+        tokens = {w.strip("!?.,;:'\"").lower() for w in words}
+        hits = {lang: bool(tokens & cues) for lang, cues in _SHORT.items()}
+        if hits["en"] != hits["fr"]:
+            return "en" if hits["en"] else "fr"
         return fallback
     with _lock:
         lang, confidence = _identifier().classify(text)

@@ -53,16 +53,15 @@ def test_missing_index_tells_the_learner_what_to_run(chat, monkeypatch, tmp_path
 def test_follow_ups_use_the_conversation(chat):
     emitter = chat("Qu'est-ce qu'un LLM ?", "Et sur combien de mots ?",
                    replies=["Un LLM est un grand modèle de langage, un sous-ensemble des modèles de base.",
-                            "Sur combien de mots les LLM sont-ils formés ?",
                             "Les LLM sont formés sur des milliers de milliards de mots."])
     final = emitter.messages()[-1]
     assert "milliers de milliards" in final["output"] and final["metadata"]["refused"] is False
 
 
-def test_reindex_is_for_instructors_only(chat, indexed, kb):
-    add_user(indexed.data_dir / "users.json", "prof", "motdepasse-solide", "instructor")
-    assert authenticate(indexed.data_dir / "users.json", "prof", "mauvais") is None
-    account = authenticate(indexed.data_dir / "users.json", "prof", "motdepasse-solide")
+def test_reindex_is_for_instructors_only(chat, semantic, kb):
+    add_user(semantic.data_dir / "users.json", "prof", "motdepasse-solide", "instructor")
+    assert authenticate(semantic.data_dir / "users.json", "prof", "mauvais") is None
+    account = authenticate(semantic.data_dir / "users.json", "prof", "motdepasse-solide")
     assert account == {"identifier": "prof", "role": "instructor"}
 
     learner = cl.User(identifier="apprenant-1", metadata={"role": "learner"})
@@ -102,7 +101,7 @@ def test_every_kind_of_decline_gets_a_visible_answer_in_one_conversation(chat):
 
 def test_an_engine_error_is_a_message_in_the_learners_language(chat, monkeypatch):
     monkeypatch.setenv("TUTOR_LLM__PROVIDER", "openai")
-    emitter = chat("Qu'est-ce qu'un prompt ?", "What is a prompt in this course?")
+    emitter = chat("Qu'est-ce qu'un prompt ?", "What are the four parts of a prompt?")
     french, english = emitter.outputs()
     assert french.startswith("Le modèle de langage n'est pas configuré")
     assert english.startswith("The language model is not configured")

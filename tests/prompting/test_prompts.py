@@ -7,7 +7,7 @@ from tutor.prompting.prompts import PART_LABELS, PromptFileError, language_rule,
 
 def test_every_prompt_file_loads_and_uses_exactly_its_variables():
     prompts = load_prompts()
-    assert {"answer", "rewrite", "decline", "judge"} <= set(prompts)
+    assert {"answer", "decline", "judge"} <= set(prompts)
     for prompt in prompts.values():
         used = set().union(*(placeholders(t) for t in prompt.templates().values()))
         assert used == set(prompt.variables), prompt.name

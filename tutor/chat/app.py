@@ -80,10 +80,21 @@ async def on_chat_resume(thread: dict) -> None:
     await prompting.chat_settings(AskOptions()).send()
 
 
+@cl.on_chat_end
+async def on_chat_end() -> None:
+    """The tab was closed (or a new chat started): a question still waiting for the model leaves the line."""
+    task = cl.context.session.current_task
+    if task is not None and not task.done():
+        task.cancel()
+
+
 @cl.on_message
 async def on_message(message: cl.Message) -> None:
     text = message.content or ""
-    language = detect_language(text, previous=conversation_language(teaching.session().history))
+    previous = conversation_language(teaching.session().history)
+    # A command's own words ("/compare zero-shot format-list") say nothing of the learner's language.
+    language = detect_language(text, previous=previous) if not text.startswith("/") else \
+        detect_language(text.partition(" ")[2], previous=previous) if len(text.split()) > 4 else (previous or "fr")
     try:
         await commands.respond(text, language)
     except Exception as exc:  # noqa: BLE001 - the learner is told, the log has the details

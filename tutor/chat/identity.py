@@ -88,12 +88,25 @@ def check_password(password: str, stored: str) -> bool:
     return scheme == "scrypt" and secrets.compare_digest(hash_password(password, bytes.fromhex(salt)), stored)
 
 
+class UsersFileError(ValueError):
+    """The users file cannot be read; `str()` names the file and says what to do."""
+
+
 def load_users(path: Path) -> dict[str, dict]:
+    """The accounts of the users file ({} when there is none). A broken file is a UsersFileError."""
     import json
 
     if not path.exists():
         return {}
-    return json.loads(path.read_text(encoding="utf-8")).get("users", {})
+    try:
+        users = json.loads(path.read_text(encoding="utf-8")).get("users", {})
+        if not isinstance(users, dict) or not all(isinstance(u, dict) and isinstance(u.get("password"), str)
+                                                  for u in users.values()):
+            raise ValueError("each account needs a password hash")
+    except (OSError, UnicodeDecodeError, ValueError, AttributeError) as exc:
+        raise UsersFileError(f"{path}: not a valid users file ({exc}). Fix it, or move it away and create the "
+                             "accounts again with `tutor users add`") from None
+    return users
 
 
 def add_user(path: Path, name: str, password: str, role: str) -> None:
@@ -111,9 +124,18 @@ def add_user(path: Path, name: str, password: str, role: str) -> None:
     path.chmod(0o600)
 
 
+_UNKNOWN_USER_HASH: list[str] = []
+
+
 def authenticate(path: Path, name: str, password: str) -> dict | None:
-    """{"identifier", "role"} for a valid name and password, else None."""
+    """{"identifier", "role"} for a valid name and password, else None. An unknown name costs the same scrypt
+    work as a known one, so response times do not tell which names exist."""
     user = load_users(path).get(name)
-    if user and check_password(password, user["password"]):
+    if user is None:
+        if not _UNKNOWN_USER_HASH:
+            _UNKNOWN_USER_HASH.append(hash_password(secrets.token_urlsafe(16)))
+        check_password(password, _UNKNOWN_USER_HASH[0])
+        return None
+    if check_password(password, user["password"]):
         return {"identifier": name, "role": user.get("role", "learner")}
     return None

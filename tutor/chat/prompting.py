@@ -21,13 +21,14 @@ from tutor.chat.prompting_views import (
     side_by_side_labels,
     technique_footer,
 )
-from tutor.chat.render import say, stream_turn
+from tutor.chat.render import queue_position, say, stream_turn
 from tutor.chat.services import get_engine
 from tutor.chat.teaching import session
 from tutor.chat.views import ui_text
 from tutor.engine.events import Done, Event, Stage, Token
 from tutor.engine.result import AskOptions, TutorResult
 from tutor.engine.worker import in_thread
+from tutor.prompting.compare import answer_difference, differing_parts
 from tutor.prompting.lab import LabRound, PromptLab, findings
 from tutor.prompting.prompts import load_prompts
 from tutor.prompting.techniques import DEFAULT, UnknownTechnique, catalogue, resolve, techniques, title
@@ -151,8 +152,8 @@ async def compare(question: str, names: list[str], language: str) -> None:
     language = results[0].language
     props = {"columns": [comparison_column(r, f"`{r.technique}`", language) for r in results],
              "labels": side_by_side_labels(language)}
-    await say(comparison_intro(question, names, language),
-              elements=[cl.CustomElement(name="SideBySide", props=props, display="inline")])
+    intro = comparison_intro(question, names, language, differing_parts(*results), answer_difference(*results))
+    await say(intro, elements=[cl.CustomElement(name="SideBySide", props=props, display="inline")])
 
 
 async def run_lab(text: str, language: str) -> None:
@@ -174,8 +175,9 @@ async def run_lab(text: str, language: str) -> None:
     await start(ui_text("lab_rubric", language))
     result: LabRound | None = None
     events = in_thread(lambda: PromptLab(engine).stream(text, language=language, previous=previous))
-    async for event in events:
-        result = await _lab_event(event, steps[-1], start, language) or result
+    async with queue_position(language):
+        async for event in events:
+            result = await _lab_event(event, steps[-1], start, language) or result
     await steps[-1].update()
     cl.user_session.set("lab", result)
     name, elements = await _lesson(QUALITIES_SECTION)

@@ -7,6 +7,7 @@ learner writes in English), so the chat handlers stay thin and the CLI can print
 from __future__ import annotations
 
 from tutor.engine.result import TutorResult
+from tutor.i18n import Text
 from tutor.prompting.lab import LabRound, findings
 from tutor.prompting.prompts import PARTS, part_label, part_role
 
@@ -88,13 +89,41 @@ def side_by_side_labels(language: str) -> dict:
     return {"answer": "Réponse", "prompt": "Prompt envoyé", "sources": "Sources", "seconds": "s"}
 
 
-def comparison_intro(question: str, names: list[str], language: str) -> str:
+SHAPES = {"table": Text("un tableau", "a table"), "json": Text("un objet JSON", "a JSON object"),
+          "list": Text("une liste", "a list"), "steps": Text("des étapes numérotées", "numbered steps"),
+          "paragraph": Text("un paragraphe", "a paragraph")}
+
+
+def comparison_intro(question: str, names: list[str], language: str, parts: list[str] | None = None,
+                     difference: dict | None = None) -> str:
+    """The comparison's lesson: which prompt parts changed, how the answers differ, and why they may not."""
     a, b = names
-    if language == "en":
-        return (f"**Comparison: `{a}` vs `{b}`** — the same question (“{question}”) and the same course extracts, "
-                "two prompts. Open “Prompt sent” in each column to see what changed.")
-    return (f"**Comparaison : `{a}` et `{b}`** — même question (« {question} »), mêmes extraits du cours, deux "
-            "prompts. Ouvrez « Prompt envoyé » dans chaque colonne pour voir ce qui a changé.")
+    head = Text("**Comparaison : `{a}` et `{b}`** — même question (« {q} »), mêmes extraits du cours, deux prompts.",
+                "**Comparison: `{a}` vs `{b}`** — the same question (“{q}”) and the same course extracts, two prompts.")
+    lines = [head.get(language, a=a, b=b, q=question)]
+    if parts is not None:
+        changed = ", ".join(f"**{part_label(p, language)}**" for p in parts) or "—"
+        lines.append(Text("Ce qui change dans le prompt : {parts} (ouvrez « Prompt envoyé » dans chaque colonne).",
+                          "What changes in the prompt: {parts} (open “Prompt sent” in each column).")
+                     .get(language, parts=changed))
+    if difference:
+        shape_a, shape_b = (SHAPES[s].get(language) for s in difference["shapes"])
+        if difference["identical"] or (difference["same_words"] >= 0.9 and shape_a == shape_b):
+            lines.append(Text(
+                "⚠️ Les deux réponses sont presque identiques : pour une question aussi courte et précise, la consigne "
+                "de forme change peu le fond, et le petit modèle recopie les mêmes phrases des extraits. Essayez une "
+                "question plus ouverte (par exemple « Explique… » ou « Compare… ») pour voir l'effet de la technique.",
+                "⚠️ The two answers are almost the same: for such a short, precise question, the format instruction "
+                "changes little of the content, and the small model copies the same sentences from the extracts. Try "
+                "a more open question (e.g. “Explain…” or “Compare…”) to see the technique's effect.").get(language))
+        else:
+            lines.append(Text("Ce qui change dans la réponse : {sa} ({na} mots) contre {sb} ({nb} mots) ; "
+                              "{same} % de mots en commun.",
+                              "What changes in the answer: {sa} ({na} words) against {sb} ({nb} words); {same}% of "
+                              "words in common.").get(language, sa=shape_a, sb=shape_b, na=difference["words"][0],
+                                                      nb=difference["words"][1],
+                                                      same=round(difference["same_words"] * 100)))
+    return "\n\n".join(lines)
 
 
 def lab_report(lab: LabRound, lesson_name: str | None) -> str:

@@ -1,116 +1,103 @@
-"""Conversation history and feedback: Chainlit's SQLAlchemy data layer, on SQLite by default.
+"""Conversation history and feedback: Chainlit's SQLAlchemy data layer, on SQLite by default, on
+PostgreSQL (asyncpg, `pip install tutor[postgres]`) with `TUTOR_DATABASE_URL`.
 
-Chainlit documents its tables for PostgreSQL only, and its code writes a few more columns than the
-documentation lists (`steps.autoCollapse`, `steps.modes`, `elements.autoPlay`, `elements.playerConfig`):
-the SQLite schema below has them all and is created at start-up. SQLite cannot bind lists or dicts, so
-they are stored as JSON text. With `TUTOR_DATABASE_URL` set to a PostgreSQL URL, the tables are expected
-to exist (Chainlit's documented schema plus the columns above).
+The tables (Chainlit's, with the columns its code writes beyond its documentation, and the tutor's own) are
+created and migrated by Alembic (tutor.storage.migrate) before the first query. SQLite cannot bind lists
+or dicts, so they are stored as JSON text there; on PostgreSQL, dicts go to JSONB columns as JSON text and
+tags stay arrays.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 from chainlit.data.sql_alchemy import SQLAlchemyDataLayer
-from sqlalchemy import text
 
-SQLITE_SCHEMA = [
-    """CREATE TABLE IF NOT EXISTS users ("id" TEXT PRIMARY KEY, "identifier" TEXT NOT NULL UNIQUE,
-        "metadata" TEXT NOT NULL, "createdAt" TEXT)""",
-    """CREATE TABLE IF NOT EXISTS threads ("id" TEXT PRIMARY KEY, "createdAt" TEXT, "name" TEXT, "userId" TEXT,
-        "userIdentifier" TEXT, "tags" TEXT, "metadata" TEXT,
-        FOREIGN KEY ("userId") REFERENCES users("id") ON DELETE CASCADE)""",
-    """CREATE TABLE IF NOT EXISTS steps ("id" TEXT PRIMARY KEY, "name" TEXT NOT NULL, "type" TEXT NOT NULL,
-        "threadId" TEXT NOT NULL, "parentId" TEXT, "streaming" INTEGER NOT NULL, "waitForAnswer" INTEGER,
-        "isError" INTEGER, "metadata" TEXT, "tags" TEXT, "input" TEXT, "output" TEXT, "createdAt" TEXT,
-        "command" TEXT, "start" TEXT, "end" TEXT, "generation" TEXT, "showInput" TEXT, "language" TEXT,
-        "indent" INTEGER, "defaultOpen" INTEGER, "autoCollapse" INTEGER, "modes" TEXT,
-        FOREIGN KEY ("threadId") REFERENCES threads("id") ON DELETE CASCADE)""",
-    """CREATE TABLE IF NOT EXISTS elements ("id" TEXT PRIMARY KEY, "threadId" TEXT, "type" TEXT, "url" TEXT,
-        "chainlitKey" TEXT, "name" TEXT NOT NULL, "display" TEXT, "objectKey" TEXT, "size" TEXT,
-        "page" INTEGER, "language" TEXT, "forId" TEXT, "mime" TEXT, "props" TEXT, "autoPlay" INTEGER,
-        "playerConfig" TEXT, FOREIGN KEY ("threadId") REFERENCES threads("id") ON DELETE CASCADE)""",
-    """CREATE TABLE IF NOT EXISTS feedbacks ("id" TEXT PRIMARY KEY, "forId" TEXT NOT NULL,
-        "threadId" TEXT NOT NULL, "value" INTEGER NOT NULL, "comment" TEXT,
-        FOREIGN KEY ("threadId") REFERENCES threads("id") ON DELETE CASCADE)""",
-]
+from tutor.chat.database import FEEDBACK_SQL, feedback_row
+from tutor.chat.database import database_url as database_url
+from tutor.chat.throttle import message_too_long
+from tutor.storage.migrate import ensure_schema
+
+log = logging.getLogger(__name__)
 
 
 class TutorDataLayer(SQLAlchemyDataLayer):
-    """Chainlit's SQLAlchemy layer, with lists and dicts stored as JSON where the database needs it."""
+    """Chainlit's SQLAlchemy layer on a migrated schema, with lists and dicts bound as the database needs."""
 
     def __init__(self, conninfo: str, **kwargs):
         super().__init__(conninfo, **kwargs)
         self.is_sqlite = conninfo.startswith("sqlite")
-        self._schema_ready = not self.is_sqlite
 
     async def ensure_schema(self) -> None:
-        if self._schema_ready:
-            return
-        async with self.engine.begin() as conn:
-            for statement in SQLITE_SCHEMA:
-                await conn.execute(text(statement))
-        self._schema_ready = True
+        await ensure_schema(self.engine)
 
     async def execute_sql(self, query: str, parameters: dict):
         await self.ensure_schema()
-        if self.is_sqlite:
-            parameters = {k: json.dumps(v) if isinstance(v, (list, dict)) else v for k, v in parameters.items()}
+        parameters = {k: _bindable(v, self.is_sqlite) for k, v in parameters.items()}
         return await super().execute_sql(query, parameters)
 
+    # A learner's message over the length limit is never stored, whichever way it came (the socket refuses it
+    # first; this also covers buttons whose payload becomes a message, and edits).
+    async def create_step(self, step_dict):
+        if _over_limit(step_dict):
+            return None
+        return await super().create_step(step_dict)
+
+    async def update_step(self, step_dict):
+        if _over_limit(step_dict):
+            return None
+        return await super().update_step(step_dict)
+
+    async def owner_of_step(self, step_id: str) -> tuple[str, str] | None:
+        """(thread id, learner identifier) of a stored message or step, or None."""
+        rows = await self.execute_sql(
+            """SELECT s."threadId" AS thread_id, t."userIdentifier" AS learner FROM steps s
+               JOIN threads t ON t."id" = s."threadId" WHERE s."id" = :step_id""", {"step_id": step_id})
+        return (rows[0]["thread_id"], rows[0]["learner"]) if isinstance(rows, list) and rows else None
+
+    async def owner_of_feedback(self, feedback_id: str) -> tuple[str, str, str] | None:
+        """(step id, thread id, learner identifier) of a stored feedback, or None."""
+        rows = await self.execute_sql(
+            """SELECT f."forId" AS for_id, f."threadId" AS thread_id, t."userIdentifier" AS learner
+               FROM feedbacks f LEFT JOIN threads t ON t."id" = f."threadId" WHERE f."id" = :feedback_id""",
+            {"feedback_id": feedback_id})
+        return (rows[0]["for_id"], rows[0]["thread_id"], rows[0]["learner"]) if isinstance(rows, list) and rows \
+            else None
 
     async def get_all_user_threads(self, user_id=None, thread_id=None):
-        """Chainlit's threads, with each element's props decoded: a comparison shown again on resume needs
-        them as an object, and the base layer hands back the stored JSON text."""
+        """Chainlit's threads, with each element's props decoded (a comparison shown again on resume needs
+        them as an object, and the base layer hands back the stored JSON text), and on SQLite the tags and metadata
+        decoded as they come from PostgreSQL."""
         threads = await super().get_all_user_threads(user_id=user_id, thread_id=thread_id)
         for thread in threads or []:
             for element in thread.get("elements") or []:
                 if isinstance(element.get("props"), str):
                     element["props"] = json.loads(element["props"] or "{}")
+            for item in [thread, *(thread.get("steps") or [])]:
+                for key in ("tags", "metadata", "generation"):
+                    if isinstance(item.get(key), str):  # JSON text on SQLite, decoded as on PostgreSQL
+                        item[key] = json.loads(item[key] or "null")
         return threads
 
 
-def database_url(data_dir: Path, configured: str = "") -> str:
-    """The configured URL, or an SQLite file under the data directory."""
-    if configured:
-        return configured
-    path = (data_dir / "chat.db").resolve()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return f"sqlite+aiosqlite:///{path}"
+def _over_limit(step_dict) -> bool:
+    if step_dict.get("type") != "user_message" or not message_too_long(step_dict.get("output") or ""):
+        return False
+    log.warning("a learner's message of %d characters was not stored (over the limit)", len(step_dict["output"]))
+    return True
+
+
+def _bindable(value, sqlite: bool):
+    if isinstance(value, dict) or (sqlite and isinstance(value, list)):
+        return json.dumps(value)
+    return value
 
 
 async def export_feedback(layer: TutorDataLayer) -> list[dict]:
-    """Every feedback with the question, the answer and its sources.
-
-    Chainlit attaches feedback to the run step of the answer (`on_message`): its input is the question and
-    the assistant message is its child. Feedback given straight on a message is handled too.
-    """
-    rows = await layer.execute_sql(
-        """SELECT f."id" AS feedback_id, f."value" AS value, f."comment" AS comment, f."threadId" AS thread_id,
-                  t."userIdentifier" AS learner, r."type" AS for_type, r."input" AS run_input,
-                  r."output" AS for_output, r."metadata" AS for_metadata, r."createdAt" AS created_at,
-                  a."output" AS answer, a."metadata" AS metadata
-           FROM feedbacks f
-           JOIN steps r ON r."id" = f."forId"
-           LEFT JOIN steps a ON a."parentId" = r."id" AND a."type" = 'assistant_message'
-           LEFT JOIN threads t ON t."id" = f."threadId"
-           ORDER BY r."createdAt" """, {}) or []
-    out = []
-    for row in rows:
-        direct = row["for_type"] == "assistant_message"
-        metadata = row["for_metadata"] if direct else row["metadata"]
-        if isinstance(metadata, str):
-            metadata = json.loads(metadata or "{}")
-        out.append({
-            "feedback_id": row["feedback_id"], "value": row["value"], "helpful": row["value"] == 1,
-            "comment": row["comment"], "thread_id": row["thread_id"], "learner": row["learner"],
-            "question": None if direct else row["run_input"],
-            "answer": row["for_output"] if direct else row["answer"],
-            "sources": (metadata or {}).get("citations", []), "refused": (metadata or {}).get("refused"),
-            "at": row["created_at"],
-        })
-    return out
+    """Every feedback with the question, the answer and its sources, read through the chat's own layer."""
+    return [feedback_row(row) for row in await layer.execute_sql(FEEDBACK_SQL, {}) or []]
 
 
 # Element types served back as themselves (sources, generated images, comparison props); anything else,

@@ -1,6 +1,7 @@
 """The `tutor` command: the parser and `main`. Each command lives in a module by audience, imported
-only when it runs: `course` (ingest, kb), `answer` (ask, compare, prompt-lab), `admin` (serve, prepare,
-users, settings), `evaluate` (eval), `instructors` (feedback, gaps, report).
+only when it runs: `course` (ingest, kb), `answer` (ask, compare, prompt-lab), `teaching` (quiz, grade),
+`admin` (serve, prepare, users, settings), `evaluate` (eval), `instructors` (feedback, gaps, report), `db` (db
+upgrade, db current).
 
 Exit codes: 0 success, 1 a quality gate missed (`eval`), 2 bad input (the message names the file and reason).
 """
@@ -45,7 +46,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("eval", help="run an eval suite, dev and test splits side by side; exit 1 when the test "
                        "split misses a threshold")
-    p.add_argument("--suite", choices=["answers"], default="answers", help="what to evaluate (evals/README.md)")
+    p.add_argument("--suite", choices=["answers", "entailment", "tutoring", "techniques"], default="answers",
+                   help="what to evaluate: answers (the default), entailment (the support check), tutoring "
+                   "(acts, grading, quizzes, guided mode, greetings, dialogues), techniques (every prompt "
+                   "technique on the same questions); see evals/README.md")
+    p.add_argument("--limit", type=int, default=0, help="techniques suite: at most this many questions per split")
     p.add_argument("--split", choices=["dev", "test", "all"], default="all",
                    help="dev (tune on it), test (the gate; never tuned on) or both side by side")
     p.add_argument("--dataset", help="evaluate this JSONL file instead of the suite's splits (gated)")
@@ -79,10 +84,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func="answer:cmd_compare")
 
+    p = sub.add_parser("quiz", help="validated quiz items for a lesson (or the whole course), answers marked")
+    p.add_argument("lesson", nargs="?", help="a lesson id (default: the whole course)")
+    p.add_argument("--n", type=int, default=3, help="how many items")
+    p.add_argument("--language", choices=["fr", "en"], default="fr")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func="teaching:cmd_quiz")
+
+    p = sub.add_parser("grade", help="grade an answer against the expected one: correct, partial or incorrect")
+    p.add_argument("--question", default="")
+    p.add_argument("--expected", required=True)
+    p.add_argument("--answer", required=True)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func="teaching:cmd_grade")
+
     p = sub.add_parser("serve", help="serve the chat in the browser (Chainlit)")
     p.add_argument("--host")
     p.add_argument("--port", type=int)
     p.set_defaults(func="admin:cmd_serve")
+
+    p = sub.add_parser("db", help="create or migrate the database schema (history, feedback, progress)")
+    p.add_argument("action", choices=["upgrade", "current"], help="upgrade: to the newest schema; current: show "
+                   "the database's revision")
+    p.set_defaults(func="db:cmd_db")
 
     p = sub.add_parser("feedback", help="export learners' feedback with the question, answer and sources")
     _export_options(p, "only the feedback on this course's answers (default: every course)")

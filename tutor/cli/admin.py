@@ -17,14 +17,19 @@ def cmd_serve(args, settings: Settings) -> int:
     if IndexStore(settings.index_dir).current_name() is None:
         err(f"no index in {settings.index_dir}: run `tutor ingest` first")
         return EXIT_BAD_INPUT
+    from tutor.cli.db import upgrade
+
+    if upgrade(settings) != 0:  # the schema is migrated before any process serves learners
+        return EXIT_BAD_INPUT
     from tutor.chat.identity import auth_secret
     from tutor.paths import CHAT_APP, CHAT_UI_DIR
 
+    host, port = args.host or settings.server.host, args.port or settings.server.port
+    # The chat's process reads the same settings; host and port also decide its default allowed origins.
     env = dict(os.environ, CHAINLIT_APP_ROOT=str(CHAT_UI_DIR), CHAINLIT_AUTH_SECRET=auth_secret(settings.data_dir),
                TUTOR_DATA_DIR=str(settings.data_dir.resolve()), TUTOR_CACHE_DIR=str(settings.cache_dir.resolve()),
                TUTOR_KNOWLEDGE__DIR=str(settings.knowledge.dir.resolve()),
-               TUTOR_SERVER__PORT=str(args.port or settings.server.port))
-    host, port = args.host or settings.server.host, args.port or settings.server.port
+               TUTOR_SERVER__HOST=host, TUTOR_SERVER__PORT=str(port))
     print(f"Serving the tutor on http://{'localhost' if host in ('127.0.0.1', '0.0.0.0') else host}:{port} "
           f"(LLM: {settings.llm.provider}). Ctrl+C to stop.", flush=True)
     command = [sys.executable, "-m", "chainlit", "run", str(CHAT_APP), "--headless",
@@ -55,20 +60,25 @@ def cmd_users(args, settings: Settings) -> int:
     """Accounts for password mode: the password is read from standard input or asked for."""
     import getpass
 
-    from tutor.chat.identity import add_user, load_users
+    from tutor.chat.identity import UsersFileError, add_user, load_users
 
     path = settings.users_path
     if args.action == "add" and not args.name:
         err("tutor users add NAME [--role instructor]")
         return EXIT_BAD_INPUT
     if args.action == "list":
-        for name, user in sorted(load_users(path).items()):
+        try:
+            users = load_users(path)
+        except UsersFileError as exc:
+            err(str(exc))
+            return EXIT_BAD_INPUT
+        for name, user in sorted(users.items()):
             print(f"{name:30} {user.get('role', 'learner')}")
         return 0
     password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("Password: ")
     try:
         add_user(path, args.name, password, args.role)
-    except ValueError as exc:
+    except ValueError as exc:  # UsersFileError included
         err(str(exc))
         return EXIT_BAD_INPUT
     print(f"{args.name} ({args.role}) saved in {path}. Serve with TUTOR_AUTH__MODE=password.")

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
-from tutor.cli.output import EXIT_BAD_INPUT, err, progress_bar
+from tutor.cli.output import EXIT_BAD_INPUT, err, learner_error, progress_bar
 from tutor.config import Settings
 
 
 def cmd_ingest(args, settings: Settings) -> int:
-    from tutor.course.index import IndexBusyError
     from tutor.course.ingest import ingest
     from tutor.course.lessons import LessonError
+    from tutor.course.store import IndexBusyError, IndexWriteError
 
     update, close = progress_bar(not args.json)
     try:
@@ -23,11 +24,15 @@ def cmd_ingest(args, settings: Settings) -> int:
     except IndexBusyError as exc:
         err(str(exc))
         return EXIT_BAD_INPUT
+    except IndexWriteError as exc:
+        return learner_error(exc)
     finally:
         close()
+    warn_cleaned(report.cleaned)
     if args.json:
-        keys = ("lessons", "chunks", "added", "updated", "removed", "unchanged", "seconds", "embedded", "version")
-        print(json.dumps({k: report.as_dict()[k] for k in keys}))
+        keys = ("lessons", "chunks", "added", "updated", "removed", "unchanged", "seconds", "embedded", "version",
+                "cleaned")
+        print(json.dumps({k: report.as_dict()[k] for k in keys}, ensure_ascii=False))
         return 0
     print(f"Indexed {report.lessons} lessons, {report.chunks} chunks in {report.seconds:.2f} s "
           f"(version {report.version}).")
@@ -38,6 +43,16 @@ def cmd_ingest(args, settings: Settings) -> int:
         if ids:
             print(f"  lessons {label}: {', '.join(ids)}")
     return 0
+
+
+def warn_cleaned(cleaned: list[dict]) -> None:
+    """Tell the instructor which lesson held template tokens or hidden characters (removed before indexing)."""
+    by_lesson: dict[tuple[str, str], list[str]] = {}
+    for item in cleaned:
+        by_lesson.setdefault((item["lesson"], item["file"]), []).append(f"{item['where']}: {', '.join(item['removed'])}")
+    for (lesson, file), places in by_lesson.items():
+        print(f"warning: {file} (lesson '{lesson}') held text that could steer the model or hide from readers; it "
+              "was removed before indexing. Fix the file: " + "; ".join(places), file=sys.stderr)
 
 
 def cmd_kb(args, settings: Settings) -> int:

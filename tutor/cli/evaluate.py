@@ -33,6 +33,57 @@ def suite_thresholds(path: Path, suite: str) -> dict:
     return data.get(suite, {}) if any(isinstance(v, dict) for v in data.values()) else data
 
 
+AT_MOST = ("in_course_routed_away", "wrong_graded_correct", "quiz_items_invalid", "quiz_duplicates",
+           "guided_leaks", "social_declined")
+
+
+def run_suite(args, teacher, thresholds: dict) -> int:
+    """`--suite entailment` or `--suite tutoring`: figures per split side by side, gate on test."""
+    from tutor.evaluation.suites import entailment, read_jsonl
+    from tutor.evaluation.tutoring import tutoring
+
+    wanted = SPLITS if args.split == "all" else (args.split,)
+    gated = "test" if "test" in wanted else wanted[0]
+    runs = {}
+    for split in wanted:
+        if args.suite == "techniques":
+            from tutor.evaluation.dataset import load_dataset
+            from tutor.evaluation.techniques import table, techniques
+
+            cases = load_dataset(EVALS_DIR / f"answers-{split}.jsonl")
+            in_course = [c for c in cases if c.expect == "answer" and not c.history]
+            step = max(1, len(in_course) // args.limit) if args.limit else 1
+            run = techniques(teacher, in_course[::step][: args.limit or None],
+                             thresholds.get("max_correctness_gap", 0.05), thresholds.get("technique_compliance", 0.95))
+            print(f"{split}:\n{table(run)}\n")
+            runs[split] = run
+            continue
+        if args.suite == "entailment":
+            run = entailment(teacher.judge, read_jsonl(EVALS_DIR / f"entailment-{split}.jsonl"))
+        else:
+            run = tutoring(teacher, read_jsonl(EVALS_DIR / f"acts-{split}.jsonl"),
+                           read_jsonl(EVALS_DIR / f"grading-{split}.jsonl"),
+                           read_jsonl(EVALS_DIR / f"answers-{split}.jsonl"),
+                           read_jsonl(EVALS_DIR / f"tutoring-{split}.jsonl"))
+        runs[split] = run.gate(thresholds, AT_MOST) if split == gated else run
+    keys = list(dict.fromkeys(k for run in runs.values() for k in run.metrics))
+    print(f"{args.suite}: gate on {gated}\n")
+    print(f"{'metric':28} " + " ".join(f"{name:>9}" for name in runs) + f" {'threshold':>10}")
+    for key in keys:
+        values = " ".join(f"{runs[name].metrics.get(key, '-')!s:>9}" for name in runs)
+        print(f"{key:28} {values} {thresholds.get(key, '-')!s:>10}")
+    for name, run in runs.items():
+        if run.details:
+            print(f"\n{name}: {json.dumps(run.details, ensure_ascii=False)}")
+    failures = runs[gated].failures
+    print("\nGate: PASSED" if not failures else "\nGate: FAILED\n  " + "\n  ".join(failures))
+    if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(json.dumps({"gated": gated, "splits": {n: r.as_dict() for n, r in runs.items()}},
+                                              ensure_ascii=False, indent=2), encoding="utf-8")
+    return 1 if failures else 0
+
+
 def cmd_eval(args, settings: Settings) -> int:
     from tutor.engine.tutor import Tutor
     from tutor.errors import LearnerError
@@ -43,7 +94,8 @@ def cmd_eval(args, settings: Settings) -> int:
     from tutor.teaching.turn import Teacher
 
     try:
-        cases = {name: load_dataset(path) for name, path in datasets(args).items()}
+        cases = {name: load_dataset(path) for name, path in datasets(args).items()} if args.suite == "answers" \
+            else {}
     except DatasetError as exc:
         err(str(exc))
         return EXIT_BAD_INPUT
@@ -51,7 +103,7 @@ def cmd_eval(args, settings: Settings) -> int:
         settings = settings.model_copy(update={"llm": settings.llm.model_copy(update={"provider": args.provider})})
     thresholds = suite_thresholds(Path(args.thresholds), args.suite)
     baseline = (load_json(Path(args.baseline)) or {}) if args.baseline else {}
-    gated = "test" if "test" in cases else next(iter(cases))
+    gated = "test" if "test" in cases else next(iter(cases), "test")
     try:
         tutor = Tutor(settings)
         technique = resolve(tutor.techniques, args.technique).technique
@@ -63,6 +115,8 @@ def cmd_eval(args, settings: Settings) -> int:
         teacher.acts()
     except LearnerError as exc:
         return learner_error(exc, "en")
+    if args.suite != "answers":
+        return run_suite(args, teacher, thresholds)
 
     judge = None
     if args.judge:

@@ -1,51 +1,35 @@
-"""The knowledge index: Chroma (embedded) in versioned directories, published by an atomic pointer swap.
-
-Layout under `root` (settings.index_dir):
-
-    CURRENT                  name of the published version (replaced atomically with os.replace)
-    versions/<name>/         one complete index: Chroma files + manifest.json (lessons and chunks)
-    versions/<name>.tmp/     a version being built; never read, removed by the next ingest
-    .ingest.lock             held by the one process allowed to write
+"""The knowledge index: Chroma (embedded) in versioned directories, published by an atomic pointer swap
+(the layout and the pointer are in tutor.course.store).
 
 A new version starts as a copy of the current one, gets only the changes, and is published when
 complete: readers see the old index or the new one, never a mix, and a failed or killed ingest leaves
-the previous version serving. A published version is never written again.
+the previous version serving (a failed build is removed at once). A published version is never written again.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from filelock import FileLock, Timeout
+from filelock import Timeout
 
+from tutor.course import keywords
 from tutor.course.lessons import Chunk, Lesson
-from tutor.errors import LearnerError
-from tutor.i18n import Text
+from tutor.course.sanitize import clean_field
+from tutor.course.store import COLLECTION as COLLECTION
+from tutor.course.store import IndexBusyError as IndexBusyError
+from tutor.course.store import IndexMissingError as IndexMissingError
+from tutor.course.store import IndexStore as IndexStore
+from tutor.course.store import open_chroma as open_chroma
 
-COLLECTION = "chunks"
-KEEP_VERSIONS = 3  # the current one plus two older ones that readers may still hold open
 _ADD_BATCH = 1000
-
-
-class IndexBusyError(RuntimeError):
-    """Another process is writing the index."""
-
-
-class IndexMissingError(LearnerError):
-    """No index has been built yet."""
-
-    def __init__(self, detail: str = ""):
-        super().__init__("index_missing", Text(
-            "Le cours n'est pas encore indexé : lancez `tutor ingest`, puis reposez votre question.",
-            "The course is not indexed yet: run `tutor ingest`, then ask again."), detail)
 
 
 @dataclass
@@ -62,17 +46,11 @@ class IngestReport:
     lessons_added: list[str] = field(default_factory=list)
     lessons_updated: list[str] = field(default_factory=list)
     lessons_removed: list[str] = field(default_factory=list)
+    # What was removed from lessons' text before indexing: {"lesson", "file", "where", "removed"}.
+    cleaned: list[dict] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return asdict(self)
-
-
-def open_chroma(path: Path):
-    """An embedded Chroma client with telemetry off (never Chroma's HTTP server)."""
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
-
-    return chromadb.PersistentClient(path=str(path), settings=ChromaSettings(anonymized_telemetry=False))
 
 
 def _chunk_record(chunk: Chunk) -> dict:
@@ -92,65 +70,14 @@ def _chroma_metadata(chunk: Chunk) -> dict:
 
 
 def chunk_from_record(record: dict) -> Chunk:
+    """A chunk read back from a manifest. Its one-line fields are cleaned again: an index built before lesson
+    text was cleaned at ingest must not bring template tokens back to the model."""
     return Chunk(
-        id=record["id"], lesson_id=record["lesson_id"], lesson_title=record["lesson_title"],
-        section=record["section"], heading_path=tuple(record["heading_path"]),
+        id=record["id"], lesson_id=record["lesson_id"], lesson_title=clean_field(record["lesson_title"]),
+        section=clean_field(record["section"]), heading_path=tuple(clean_field(h) for h in record["heading_path"]),
         position=record["position"], text=record["text"], source=record.get("source", ""),
         tags=tuple(record.get("tags", ())),
     )
-
-
-class IndexStore:
-    """Paths, the CURRENT pointer and the writer lock of one index root."""
-
-    def __init__(self, root: Path):
-        self.root = Path(root)
-        self.versions = self.root / "versions"
-
-    def current_name(self) -> str | None:
-        try:
-            name = (self.root / "CURRENT").read_text().strip()
-        except FileNotFoundError:
-            return None
-        return name if name and (self.versions / name / "manifest.json").exists() else None
-
-    def current_dir(self) -> Path:
-        name = self.current_name()
-        if name is None:
-            raise IndexMissingError(f"no index in {self.root}: run `tutor ingest`")
-        return self.versions / name
-
-    def manifest(self) -> dict | None:
-        name = self.current_name()
-        if name is None:
-            return None
-        return json.loads((self.versions / name / "manifest.json").read_text(encoding="utf-8"))
-
-    def lock(self) -> FileLock:
-        self.root.mkdir(parents=True, exist_ok=True)
-        return FileLock(str(self.root / ".ingest.lock"))
-
-    def publish(self, name: str) -> None:
-        tmp = self.root / f"CURRENT.{uuid.uuid4().hex}.tmp"
-        with open(tmp, "w") as fh:
-            fh.write(name)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, self.root / "CURRENT")
-
-    def prune(self) -> None:
-        """Remove unfinished builds and all but the newest KEEP_VERSIONS published versions."""
-        if not self.versions.exists():
-            return
-        current = self.current_name()
-        for path in self.versions.glob("*.tmp"):
-            shutil.rmtree(path, ignore_errors=True)
-        published = sorted(p for p in self.versions.iterdir() if p.is_dir() and not p.name.endswith(".tmp"))
-        for path in published[:-KEEP_VERSIONS]:
-            if path.name != current:
-                shutil.rmtree(path, ignore_errors=True)
-        for path in self.root.glob("CURRENT.*.tmp"):
-            path.unlink(missing_ok=True)
 
 
 def _now() -> str:
@@ -200,6 +127,7 @@ def sync(
         changed_lessons = {c.lesson_id for c in added + updated} | {
             old_chunks[cid]["lesson_id"] for cid in removed
         }
+        per_lesson = Counter(c.lesson_id for c in chunks)
         lesson_records = []
         for lesson in lessons:
             previous = old_lessons.get(lesson.id)
@@ -212,7 +140,7 @@ def sync(
             lesson_records.append({
                 "id": lesson.id, "title": lesson.title, "order": lesson.order, "path": str(lesson.path),
                 "tags": list(lesson.tags), "file_hash": lesson.file_hash,
-                "chunks": sum(1 for c in chunks if c.lesson_id == lesson.id),
+                "chunks": per_lesson[lesson.id],
                 "indexed_at": previous["indexed_at"] if same else _now(),
             })
         report.lessons_removed = sorted(set(old_lessons) - {lesson.id for lesson in lessons})
@@ -234,27 +162,30 @@ def sync(
             if progress is not None:
                 progress(done, len(to_embed))
 
-        vectors = embeddings.embed_documents([c.embed_text for c in to_embed], progress=tick) if to_embed else []
-        report.embedded = getattr(embeddings, "misses", len(to_embed))
-
         name = datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
         building = store.versions / f"{name}.tmp"
-        store.versions.mkdir(parents=True, exist_ok=True)
-        if same_model:
-            shutil.copytree(store.current_dir(), building)
-            (building / "manifest.json").unlink()
-        else:
-            building.mkdir()
-        _write_chroma(building, removed, to_embed, vectors)
-        manifest = {
-            "version": name, "created_at": _now(), "embedding_model": model_name,
-            "dimensions": len(vectors[0]) if vectors else (old or {}).get("dimensions"),
-            "lessons": lesson_records,
-            "chunks": [_chunk_record(c) for c in chunks],
-        }
-        (building / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
-        building.rename(store.versions / name)
-        store.publish(name)
+        try:
+            store.versions.mkdir(parents=True, exist_ok=True)
+            if same_model:
+                shutil.copytree(store.current_dir(), building,
+                                ignore=shutil.ignore_patterns("manifest.json", keywords.FOLDER))
+            else:
+                building.mkdir()
+            dimensions = _write_chroma(building, removed, to_embed, embeddings, tick) or (old or {}).get("dimensions")
+            report.embedded = getattr(embeddings, "misses", len(to_embed))
+            keywords.save(keywords.build(chunks), building)
+            _write_manifest(building / "manifest.json", {
+                "version": name, "created_at": _now(), "embedding_model": model_name, "dimensions": dimensions,
+                "lessons": lesson_records}, chunks)
+            building.rename(store.versions / name)
+            store.publish(name)
+        except BaseException:
+            # A failed build (disk full...) must not hold on to the space it took; CURRENT still names the
+            # previous version, so nothing a reader uses is removed.
+            store.discard(building)
+            if store.current_name() != name:
+                store.discard(store.versions / name)
+            raise
         store.prune()
         report.version = name
         report.seconds = round(time.perf_counter() - started, 3)
@@ -263,8 +194,11 @@ def sync(
         lock.release()
 
 
-def _write_chroma(path: Path, removed: list[str], chunks: list[Chunk], vectors: list[list[float]]) -> None:
+def _write_chroma(path: Path, removed: list[str], chunks: list[Chunk], embeddings, tick) -> int | None:
+    """Apply the changes to the Chroma files in `path`, embedding and writing one batch at a time (memory
+    stays flat whatever the size of the course). Returns the vectors' dimension (None: nothing embedded)."""
     client = open_chroma(path)
+    dimensions = None
     try:
         collection = client.get_or_create_collection(
             COLLECTION, metadata={"hnsw:space": "cosine"}, embedding_function=None
@@ -273,11 +207,21 @@ def _write_chroma(path: Path, removed: list[str], chunks: list[Chunk], vectors: 
             collection.delete(ids=removed[start:start + _ADD_BATCH])
         for start in range(0, len(chunks), _ADD_BATCH):
             part = chunks[start:start + _ADD_BATCH]
+            vectors = embeddings.embed_documents([c.embed_text for c in part], progress=tick)
+            dimensions = len(vectors[0])
             collection.upsert(
-                ids=[c.id for c in part],
-                embeddings=vectors[start:start + _ADD_BATCH],
-                documents=[c.text for c in part],
+                ids=[c.id for c in part], embeddings=vectors, documents=[c.text for c in part],
                 metadatas=[_chroma_metadata(c) for c in part],
             )
     finally:
         client.close()  # release Chroma's files before the directory is renamed
+    return dimensions
+
+
+def _write_manifest(path: Path, head: dict, chunks: list[Chunk]) -> None:
+    """The manifest, written chunk by chunk rather than as one big string."""
+    with open(path, "w", encoding="utf-8") as out:
+        out.write(json.dumps(head, ensure_ascii=False)[:-1] + ', "chunks": [')
+        for n, chunk in enumerate(chunks):
+            out.write(("," if n else "") + json.dumps(_chunk_record(chunk), ensure_ascii=False))
+        out.write("]}")

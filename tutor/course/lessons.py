@@ -15,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from tutor.course.sanitize import Cleaning, clean_lesson
 from tutor.text import slugify
 
 SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt")
@@ -41,6 +42,7 @@ class Lesson:
     body: str
     tags: tuple[str, ...] = ()
     file_hash: str = ""
+    cleaned: tuple[Cleaning, ...] = ()  # what was removed from the file's text (see tutor.course.sanitize)
 
 
 @dataclass(frozen=True)
@@ -75,21 +77,42 @@ def sha256_text(text: str) -> str:
 
 
 def discover(paths: list[Path]) -> list[Path]:
-    """Lesson files under `paths` (files or folders), sorted; unknown paths and extensions are errors."""
+    """Lesson files under `paths` (files or folders), sorted. Unknown paths and extensions are errors, and so
+    is a link that leads out of its folder: lessons are read only from inside the knowledge folder."""
     found: list[Path] = []
     for path in paths:
         if not path.exists():
             raise LessonError(path, "this path does not exist")
         if path.is_dir():
-            found.extend(
-                p for p in sorted(path.rglob("*"))
-                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.startswith(".")
-            )
-        elif path.suffix.lower() not in SUPPORTED_SUFFIXES:
-            raise LessonError(path, f"unsupported extension '{path.suffix}' (use {', '.join(SUPPORTED_SUFFIXES)})")
+            root = path.resolve()
+            for p in sorted(path.rglob("*")):
+                if any(part.startswith(".") for part in p.relative_to(path).parts):
+                    continue  # hidden files and folders (.git, .DS_Store...)
+                _check_inside(p, root)
+                if p.is_file():
+                    _check_suffix(p)
+                    found.append(p)
         else:
+            _check_inside(path, path.parent.resolve())
+            if not path.is_file():
+                raise LessonError(path, "not a regular file")
+            _check_suffix(path)
             found.append(path)
     return sorted(set(found))
+
+
+def _check_inside(path: Path, root: Path) -> None:
+    """Refuse a link (or a link's target) outside `root`, the resolved knowledge folder."""
+    target = path.resolve()
+    if not target.is_relative_to(root):
+        raise LessonError(path, f"is a link to {target}, outside the knowledge folder {root}: lessons are read "
+                          "only from inside it; copy the file into the folder instead of linking it")
+
+
+def _check_suffix(path: Path) -> None:
+    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise LessonError(path, f"unsupported extension '{path.suffix}' (lessons are {', '.join(SUPPORTED_SUFFIXES)}): "
+                          "convert it to Markdown or plain text, or move it out of the knowledge folder")
 
 
 def read_lesson(path: Path, max_bytes: int) -> Lesson:
@@ -107,24 +130,28 @@ def read_lesson(path: Path, max_bytes: int) -> Lesson:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise LessonError(path, "empty file")
-    meta, body = _split_front_matter(path, text)
+    meta, body, first_body_line = _split_front_matter(path, text)
     if meta is None:
         if path.suffix.lower() != ".txt":
             raise LessonError(path, "missing front matter: start the file with '---', then id, title and order, then '---'")
         first_line = next(line for line in body.splitlines() if line.strip()).strip().lstrip("#").strip()
         meta = {"id": slugify(path.stem), "title": first_line, "order": 1000}
     lesson_id, title, order, tags = _check_meta(path, meta)
+    title, tags, body, cleaned = clean_lesson(title, tags, body, first_body_line)
+    if not title:
+        raise LessonError(path, "the title is empty once cleaned of control characters and template tokens")
     if not body.strip():
         raise LessonError(path, "the lesson has front matter but no content")
-    return Lesson(lesson_id, title, order, path, body, tags, sha256_text(text))
+    return Lesson(lesson_id, title, order, path, body, tags, sha256_text(text), cleaned)
 
 
-def _split_front_matter(path: Path, text: str) -> tuple[dict | None, str]:
+def _split_front_matter(path: Path, text: str) -> tuple[dict | None, str, int]:
+    """(front matter or None, body, the file's line number of the body's first line)."""
     if not text.startswith("---"):
-        return None, text
+        return None, text, 1
     lines = text.split("\n")
     if lines[0].strip() != "---":
-        return None, text
+        return None, text, 1
     try:
         end = next(i for i, line in enumerate(lines[1:], 1) if line.strip() in ("---", "..."))
     except StopIteration:
@@ -137,7 +164,7 @@ def _split_front_matter(path: Path, text: str) -> tuple[dict | None, str]:
         raise LessonError(path, f"front matter is not valid YAML{line}") from None
     if not isinstance(meta, dict):
         raise LessonError(path, "front matter must be 'key: value' lines")
-    return meta, "\n".join(lines[end + 1:])
+    return meta, "\n".join(lines[end + 1:]), end + 2
 
 
 def _check_meta(path: Path, meta: dict) -> tuple[str, str, int, tuple[str, ...]]:

@@ -1,14 +1,28 @@
-"""Reading the published index: a snapshot of one version, reopened when a newer one is published."""
+"""Reading the published index: a snapshot of one version, reopened when a newer one is published.
+
+Several processes (chat servers, the CLI) read one index root while at most one writes it. Chroma writes
+into a directory it merely opens and queries (its SQLite file, the HNSW segment's files), so a reader
+never opens a published version in place: each snapshot opens its own copy, `readers/<host>-<pid>-<id>`,
+removed when the snapshot is dropped or its process ends (copies left by killed processes are removed by
+the next reader). Published versions are therefore never written after they are published, by anyone.
+"""
 
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import socket
 import threading
+import uuid
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
-from tutor.course.index import COLLECTION, IndexMissingError, IndexStore, chunk_from_record, open_chroma
+from tutor.course import keywords
+from tutor.course.index import chunk_from_record
 from tutor.course.lessons import Chunk
+from tutor.course.store import COLLECTION, IndexMissingError, IndexStore, open_chroma
 
 
 @dataclass(frozen=True)
@@ -22,6 +36,7 @@ class Snapshot:
     lessons: tuple[dict, ...]
     embedding_model: str
     by_id: dict[str, Chunk]
+    path: Path | None = None  # the published version (read in place: the manifest, the keyword index)
 
     def chunk(self, chunk_id: str) -> Chunk | None:
         return self.by_id.get(chunk_id)
@@ -54,6 +69,8 @@ class IndexReader:
         self._snapshot: Snapshot | None = None
         self._previous: Snapshot | None = None
         self._lock = threading.Lock()
+        self._copies = self.store.root / "readers"
+        self._orphans_removed = False
 
     def snapshot(self) -> Snapshot:
         name = self.store.current_name()
@@ -68,18 +85,38 @@ class IndexReader:
     def _open(self, name: str, current: Snapshot | None) -> Snapshot:
         path = self.store.versions / name
         manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
-        client = open_chroma(path)
+        copy = self._private_copy(path)
+        client = open_chroma(copy)
         chunks = tuple(chunk_from_record(r) for r in manifest["chunks"])
         snap = Snapshot(
             name=name, client=client, collection=client.get_collection(COLLECTION, embedding_function=None),
             chunks=chunks, lessons=tuple(manifest["lessons"]), embedding_model=manifest["embedding_model"],
-            by_id={c.id: c for c in chunks},
+            by_id={c.id: c for c in chunks}, path=path,
         )
+        # The copy goes when the snapshot is collected or the process exits, whichever comes first.
+        weakref.finalize(snap, _discard, client, copy)
         # Questions in flight may still hold the previous snapshot; the one before it is done with.
         if self._previous is not None:
             self._previous.client.close()
         self._previous, self._snapshot = current, snap
         return snap
+
+    def _private_copy(self, version: Path) -> Path:
+        """A copy of a published version's Chroma files for one snapshot (the manifest is read in place)."""
+        if not self._orphans_removed:
+            self._remove_orphans()
+            self._orphans_removed = True
+        target = self._copies / f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}-{version.name}"
+        shutil.copytree(version, target, ignore=shutil.ignore_patterns("manifest.json", keywords.FOLDER))
+        return target
+
+    def _remove_orphans(self) -> None:
+        """Copies left by readers of this host whose process has ended (killed, crashed)."""
+        host = socket.gethostname()
+        for path in self._copies.glob(f"{host}-*") if self._copies.exists() else ():
+            pid = path.name[len(host) + 1:].split("-")[0]
+            if pid.isdigit() and not _alive(int(pid)):
+                shutil.rmtree(path, ignore_errors=True)
 
     def chunk(self, chunk_id: str) -> Chunk | None:
         """A chunk of the published version by id (None when absent or when there is no index yet)."""
@@ -94,3 +131,20 @@ class IndexReader:
             return self.snapshot().lessons
         except IndexMissingError:
             return ()
+
+
+def _discard(client, copy: Path) -> None:
+    try:
+        client.close()
+    finally:
+        shutil.rmtree(copy, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

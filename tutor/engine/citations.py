@@ -1,9 +1,11 @@
 """Citations decided by code, not by the model.
 
 Small models cite unreliably (brackets used as list numbers, a citation on an invented sentence). For each
-sentence of the answer the engine keeps a model's `[n]` only when extract n exists and supports the
-sentence, attributes uncited sentences to the extract they come from, and reports sentences that no
-extract supports. Support is word overlap (French analysis) or, across languages, embedding similarity.
+sentence of the answer the engine finds the extract it comes from (the model's `[n]` first, then the
+extract sharing most of its words, or, across languages, the closest by embedding), then asks the support
+check (tutor.engine.support) whether that extract states it: a supported sentence gets its citation, a
+contradicted one (a swapped subject, a changed number, a negation) is repaired by quoting the extract, and
+one no extract supports is dropped. Nothing is shown with a citation that its extract does not support.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ class SentenceCheck:
     kept: list[int]
     attributed: int | None
     supported: bool | None  # None: too short to judge
+    outcome: str = "kept"  # kept | repaired | dropped
+    reason: str = ""  # the support check's reason when it was not kept as written
 
 
 @dataclass
@@ -46,6 +50,14 @@ class CitationCheck:
         return [s.text for s in self.judged if not s.supported]
 
     @property
+    def repaired(self) -> list[str]:
+        return [s.text for s in self.sentences if s.outcome == "repaired"]
+
+    @property
+    def dropped_sentences(self) -> list[str]:
+        return [s.text for s in self.sentences if s.outcome == "dropped"]
+
+    @property
     def support_ratio(self) -> float:
         judged = self.judged
         return sum(1 for s in judged if s.supported) / len(judged) if judged else 0.0
@@ -60,11 +72,13 @@ def check_citations(
     extracts: Sequence[str],
     similarity: Callable[[str, int], float] | None = None,
     min_similarity: float = 1.1,
+    judge: Callable[[str, int], object] | None = None,
 ) -> CitationCheck:
     """Check and repair the `[n]` citations of `answer` against `extracts` (numbered from 1).
 
     `similarity(sentence, n)` is an optional cross-language support score (cosine), trusted at or above
-    `min_similarity`.
+    `min_similarity`. `judge(sentence, n)` (optional) is the support check's `Verdict` for a sentence
+    against extract n: with it, contradicted sentences are repaired and unsupported ones dropped.
     """
     extract_words = [set(analyze(text)) for text in extracts]
     extract_numbers = [set(_NUMBER.findall(text)) for text in extracts]
@@ -105,12 +119,31 @@ def check_citations(
                 best = max(range(1, len(extracts) + 1), key=lambda n: similarity(bare, n))
                 attributed = best if supports(best) else None
         marks = kept or ([attributed] if attributed else [])
+        check = SentenceCheck(bare, cited, kept, attributed, bool(marks) if judged else None)
+        text = bare
+        if judge is not None and judged:
+            verdict = judge(bare, marks[0]) if marks else None
+            if verdict is not None and verdict.label == "contradicted" and verdict.evidence:
+                text, check.outcome, check.reason = f"« {_plain(verdict.evidence)} »", "repaired", verdict.reason
+            elif verdict is None or verdict.label != "supported":
+                marks, check.outcome = [], "dropped"
+                check.reason = verdict.reason if verdict is not None else "no_extract"
+                check.supported = False
         for n in marks:
             if n not in used:
                 used.append(n)
-        checks.append(SentenceCheck(bare, cited, kept, attributed, bool(marks) if judged else None))
-        out.append(_with_markers(bare, marks))
+        checks.append(check)
+        if check.outcome == "dropped":
+            if out and i > 0 and out[-1].strip() == "":
+                out.pop()  # the separator before a dropped sentence goes with it
+            continue
+        out.append(_with_markers(text, marks))
     return CitationCheck("".join(out).strip(), used, dropped, checks)
+
+
+def _plain(text: str) -> str:
+    """An extract's line as a quotation: no Markdown emphasis, no list marker."""
+    return re.sub(r"\s+", " ", re.sub(r"\*\*|__|^\s*(?:[-*•]|\d+[.)])\s*", "", text)).strip(" ;")
 
 
 def _with_markers(sentence: str, marks: list[int]) -> str:

@@ -1,7 +1,8 @@
 """The conversation around a question: the turns kept for the prompt, and follow-ups made standalone.
 
-"Et sur combien de mots ?" means nothing to retrieval on its own: a follow-up is rewritten into a
-standalone question by the model (one short call), with a plain fallback when the rewrite is unusable.
+"Et sur combien de mots ?" means nothing to retrieval on its own: a follow-up is searched together with the
+learner's previous question, and the model sees the last exchange, so "il" stays what it was. No model
+call is spent on rewriting: on a CPU it cost more than the answer's own first word (2-4 s a turn).
 """
 
 from __future__ import annotations
@@ -9,11 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from tutor.errors import LearnerError
-from tutor.text import analyze, clean_text
+from tutor.text import clean_text
 
-HISTORY_TURNS = 6
-HISTORY_TURN_CHARS = 400
+HISTORY_TURNS = 2  # the last exchange: what a follow-up leans on, and a short prompt
+HISTORY_TURN_CHARS = 300
 _FOLLOW_UP = re.compile(
     r"^(et|mais|alors|donc|ensuite|puis|and|but|so|then|what about)\b"
     r"|\b(il|ils|elle|elles|celui|celle|ceux|cela|ça|ce dernier|leur|leurs|y|en|"
@@ -35,26 +35,17 @@ def trim_history(history: Sequence[dict]) -> list[dict]:
     return turns
 
 
-def needs_rewrite(question: str) -> bool:
-    """A question that leans on the conversation ("Et sur combien de mots ?", "And which one ...?")."""
-    return len(question.split()) <= 4 or _FOLLOW_UP.search(question) is not None
+def leans_on_context(question: str) -> bool:
+    """A question that points back at the conversation ("Et il sert à quoi ?", "And which one ...?")."""
+    return _FOLLOW_UP.search(question) is not None
 
 
-def standalone_question(question: str, turns: list[dict], prompt, llm, marker: str) -> str:
-    """A standalone version of a follow-up (`prompt`: the rewrite prompt file; `llm`: a ChatProvider);
-    falls back to joining it to the last question."""
+def is_follow_up(question: str) -> bool:
+    """A question that may lean on the conversation: pointing back at it, or too short to stand alone."""
+    return len(question.split()) <= 4 or leans_on_context(question)
+
+
+def standalone_question(question: str, turns: list[dict]) -> str:
+    """What to search for a follow-up: the question and the learner's previous question together."""
     last_user = next((t["content"] for t in reversed(turns) if t["role"] == "user"), "")
-    fallback = f"{last_user} {question}".strip()
-    history = "\n".join(f"{'Apprenant' if t['role'] == 'user' else 'Tuteur'} : {t['content']}"
-                        for t in turns[-4:])
-    parts = prompt.render(history=history, question=question)
-    try:
-        text = "".join(llm.stream(parts.messages())).strip().splitlines()
-    except LearnerError:
-        return fallback
-    rewritten = clean_text(text[0]) if text else ""
-    if not rewritten or len(rewritten) > 3 * len(fallback) + 40 or marker in rewritten \
-            or not set(analyze(rewritten)) - set(analyze(question)):  # it resolved nothing
-        return fallback
-    # Keep the learner's words too: retrieval then matches both the rewrite and the original.
-    return f"{rewritten} {question}" if question.lower() not in rewritten.lower() else rewritten
+    return f"{question} {last_user}".strip()

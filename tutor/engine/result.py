@@ -42,7 +42,6 @@ class RetrievedChunk:
 @dataclass
 class Timings:
     retrieval_ms: float = 0.0
-    rewrite_ms: float = 0.0
     first_token_ms: float | None = None
     total_ms: float = 0.0
 
@@ -60,11 +59,16 @@ class TutorResult:
     retrieved: list[RetrievedChunk] = field(default_factory=list)
     prompt: dict = field(default_factory=dict)
     draft_answer: str = ""  # the model's raw text, before citation checking
-    unsupported_sentences: list[str] = field(default_factory=list)
+    unsupported_sentences: list[str] = field(default_factory=list)  # dropped: no extract supports them
+    repaired_sentences: list[str] = field(default_factory=list)  # contradicted: replaced by the extract, quoted
     dropped_citations: list[int] = field(default_factory=list)
     technique: str = "zero-shot"
     technique_note: str = ""  # one line: the technique and how it changed the prompt
     format_ok: bool | None = None  # for a required format (JSON): did the model respect it?
+    promise: str = "short"  # what the technique promises of the answer's shape (tutor/prompting/promises.py)
+    promise_kept_by_model: bool | None = None  # as the model wrote it
+    promise_kept: bool | None = None  # as shown, after the repair by code when it was needed
+    technique_fallback: bool = False  # the technique's prompt declined; the plain prompt answered, reshaped
     timings: Timings = field(default_factory=Timings)
     provider: str = ""
     model: str = ""

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from tutor.config import RetrievalSettings
+from tutor.course import keywords
 from tutor.course.lessons import Chunk
 from tutor.course.reader import IndexReader, Snapshot
 from tutor.text import analyze
@@ -67,15 +69,26 @@ class Retrieval:
     candidates: list[Hit] = field(default_factory=list)
 
 
-class _Bm25:
-    def __init__(self, chunks: tuple[Chunk, ...]):
-        import bm25s
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
 
-        self.retriever = bm25s.BM25()
-        # An empty token list would make bm25s drop the document and shift every index after it.
-        corpus = [analyze(c.embed_text) or ["_"] for c in chunks]
-        self.retriever.index(corpus, show_progress=False)
-        self.size = len(chunks)
+
+def _keyword_pool() -> ThreadPoolExecutor:
+    """Threads for BM25, which runs while the query is embedded (both release the GIL for most of it)."""
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="tutor-bm25")
+        return _pool
+
+
+class _Bm25:
+    def __init__(self, snap: Snapshot):
+        # Saved with the version by the writer and memory-mapped (tutor.course.keywords); built here only
+        # for a version written before that.
+        saved = keywords.load(snap.path) if snap.path else None
+        self.retriever = saved if saved is not None else keywords.build(snap.chunks)
+        self.size = len(snap.chunks)
 
     def search(self, query: str, k: int) -> list[tuple[int, float]]:
         tokens = analyze_query(query)
@@ -98,7 +111,7 @@ class HybridRetriever:
     def _bm25_for(self, snap: Snapshot) -> _Bm25:
         with self._lock:
             if self._bm25 is None or self._bm25[0] != snap.name:
-                self._bm25 = (snap.name, _Bm25(snap.chunks))
+                self._bm25 = (snap.name, _Bm25(snap))
             return self._bm25[1]
 
     def retrieve(self, query: str, k: int | None = None) -> Retrieval:
@@ -106,8 +119,9 @@ class HybridRetriever:
         k = k or self.settings.top_k
         snap = self.reader.snapshot()
         n = self.settings.candidates
+        sparse_later = _keyword_pool().submit(self._bm25_for(snap).search, query, n)  # beside the embedding
         dense = snap.dense_search(self.embeddings.embed_query(query), n)
-        sparse = self._bm25_for(snap).search(query, n)
+        sparse = sparse_later.result()
         hits: dict[str, Hit] = {}
         for rank, (chunk, score) in enumerate(dense, 1):
             hit = hits.setdefault(chunk.id, Hit(chunk, 0.0))

@@ -1,7 +1,7 @@
 """The tutor engine: one learner turn, in named steps.
 
     begin (clean the input, pick the language and the technique) -> injection? -> standalone question
-    (rewrite a follow-up) -> retrieve (dense + BM25) -> relevant? -> prompt (four parts) -> generate
+    (a follow-up searched with the previous question) -> retrieve (dense + BM25) -> relevant? -> prompt (four parts) -> generate
     (stream) -> check (citations, format) -> Done
 
 `Tutor.stream()` yields typed events (`tutor.engine.events`): `Found`, `Token`..., then exactly one
@@ -18,15 +18,19 @@ from dataclasses import dataclass
 from tutor.config import Settings
 from tutor.course.reader import IndexReader
 from tutor.engine.citations import check_citations
-from tutor.engine.conversation import needs_rewrite, standalone_question, trim_history
+from tutor.engine.completeness import complete
+from tutor.engine.context import extracts_block
+from tutor.engine.conversation import is_follow_up, leans_on_context, standalone_question, trim_history
 from tutor.engine.events import Done, Event, Found, Token, collect
 from tutor.engine.formats import check_formatted
 from tutor.engine.input import clean_question, looks_like_injection
 from tutor.engine.relevance import SUPPORT_SIMILARITY, RelevancePolicy, closest_lessons
 from tutor.engine.result import AskOptions, Citation, RetrievedChunk, TutorResult
 from tutor.engine.retrieval import HybridRetriever, Retrieval
+from tutor.engine.support import SupportJudge
 from tutor.engine.worker import in_thread
 from tutor.i18n import SUPPORTED, conversation_language, detect_language
+from tutor.prompting.promises import kept, repair
 from tutor.prompting.prompts import PromptFile, PromptParts, language_rule, load_prompts
 from tutor.prompting.techniques import changed_parts, resolve, technique_note, techniques
 from tutor.providers import embedding_model_name, make_embeddings
@@ -65,12 +69,16 @@ class Tutor:
         self.retriever = HybridRetriever(self.reader, self.embeddings, settings.retrieval)
         self.policy = RelevancePolicy.for_settings(settings)
         self.llm = ChatProvider(settings, chat_model)
+        self.judge = SupportJudge(self.llm)
 
     def warm_up(self) -> None:
         """Load the model and read the fixed start of the answer prompt once, before the first learner."""
         from langchain_core.messages import SystemMessage
 
+        from tutor.engine.support import JUDGE_SYSTEM  # noqa: I001 (the judge's start is kept too)
+
         parts = self._render(self.prompts["answer"], "fr", extracts="", question="")
+        self.llm.warm_up([SystemMessage(JUDGE_SYSTEM)])
         self.llm.warm_up([SystemMessage(parts.system_text())])
 
     # ------------------------------------------------------------------ entry points
@@ -98,20 +106,32 @@ class Tutor:
         if not self.policy.is_relevant(retrieval, turn.language):
             yield Done(self._decline(turn, "off_topic", retrieval))
             return
+        technique, base = turn.prompt, self.prompts["answer"]
+        for prompt in [technique] + ([base] if technique is not base else []):
+            # A technique never turns an in-course answer into a decline: when the model declines under it,
+            # the plain prompt answers, and the answer is then given the technique's shape.
+            turn.prompt = prompt
+            draft = yield from self._generate(turn, retrieval)
+            if draft is not None:
+                turn.prompt, turn.result.technique_fallback = technique, prompt is not technique
+                yield Done(self._check(turn, retrieval, draft))
+                return
+        yield Done(self._decline(turn, "model_declined", retrieval))
+
+    def _generate(self, turn: Turn, retrieval: Retrieval) -> Iterator[Event]:
+        """Stream the model's answer to `turn.prompt`; the draft, or None when the model declines."""
         parts = self._prompt(turn, retrieval)
         draft = ""
         # Small models sometimes go on to recite the extracts: stop where an extract's header would start.
-        extracts = [h.chunk for h in retrieval.hits]
-        stop = list(dict.fromkeys(f"{c.lesson_title} — " for c in extracts))[:3] + ["\nQuestion"]
+        stop = list(dict.fromkeys(f"{h.chunk.lesson_title} — " for h in retrieval.hits))[:3] + ["\nQuestion"]
         for token in _hold_marker(self.llm.stream(parts.messages(), stop)):
             if token is _DECLINED:
-                yield Done(self._decline(turn, "model_declined", retrieval))
-                return
+                return None
             if turn.result.timings.first_token_ms is None:
                 turn.result.timings.first_token_ms = turn.ms()
             draft += token
             yield Token(token)
-        yield Done(self._check(turn, retrieval, draft))
+        return draft
 
     # ------------------------------------------------------------------ steps
 
@@ -128,14 +148,18 @@ class Tutor:
         return Turn(question, turns, language, prompt, result, started, clean_text(options.instruction))
 
     def _retrieve(self, turn: Turn) -> Retrieval:
-        """A follow-up made standalone, then the extracts for it."""
-        standalone = turn.question
-        if turn.history and needs_rewrite(turn.question):
-            standalone = standalone_question(turn.question, turn.history, self.prompts["rewrite"], self.llm, MARKER)
-            turn.result.timings.rewrite_ms = turn.ms()
-        turn.result.standalone_question = standalone
-        retrieval = self.retriever.retrieve(standalone)
-        turn.result.timings.retrieval_ms = turn.ms() - turn.result.timings.rewrite_ms
+        """The extracts for the question; a follow-up the course cannot place on its own ("Et sur combien de
+        mots ?") is searched again together with the learner's previous question."""
+        if turn.history and leans_on_context(turn.question):
+            return self._retrieved(turn, self.retriever.retrieve(standalone_question(turn.question, turn.history)))
+        retrieval = self.retriever.retrieve(turn.question)
+        if turn.history and is_follow_up(turn.question) and not self.policy.is_relevant(retrieval, turn.language):
+            retrieval = self.retriever.retrieve(standalone_question(turn.question, turn.history))
+        return self._retrieved(turn, retrieval)
+
+    def _retrieved(self, turn: Turn, retrieval: Retrieval) -> Retrieval:
+        turn.result.standalone_question = retrieval.query
+        turn.result.timings.retrieval_ms = turn.ms()
         turn.result.index_version = retrieval.snapshot.name
         turn.result.retrieved = [_retrieved(h, n) for n, h in enumerate(retrieval.hits, 1)]
         return retrieval
@@ -143,9 +167,7 @@ class Tutor:
     def _prompt(self, turn: Turn, retrieval: Retrieval) -> PromptParts:
         """The four parts: instructions, numbered extracts, the question, the output format."""
         question = f"{turn.question}\n{turn.instruction}" if turn.instruction else turn.question
-        values = dict(question=question, extracts="\n\n".join(
-            f"[{n}] {h.chunk.lesson_title} — {h.chunk.section}\n{clean_text(h.chunk.text)}"
-            for n, h in enumerate(retrieval.hits, 1)))
+        values = dict(question=question, extracts=extracts_block(turn.question, [h.chunk for h in retrieval.hits]))
         parts = self._render(turn.prompt, turn.language, **values)
         parts.history = turn.history
         turn.result.prompt = parts.as_dict()
@@ -159,14 +181,27 @@ class Tutor:
         result.draft_answer = draft
         draft = draft.replace(MARKER, "").strip()
         extracts = [h.chunk for h in retrieval.hits]
-        texts, similarity = [c.embed_text for c in extracts], self._similarity(retrieval)
-        check, result.format_ok = check_formatted(draft, turn.prompt.output,
-                                                  lambda text: check_citations(text, texts, *similarity))
+        texts, (similarity, threshold) = [c.embed_text for c in extracts], self._similarity(retrieval)
+
+        def judge(sentence: str, n: int):
+            related = similarity is not None and similarity(sentence, n) >= threshold
+            return self.judge.check(sentence, texts[n - 1], related=related)
+
+        check, result.format_ok = check_formatted(
+            draft, turn.prompt.output, lambda text: check_citations(text, texts, similarity, threshold, judge))
         if not check.used and (check.judged or not analyze(draft)):
             # Nothing in the extracts supports this answer (it was invented), or it has no words. Say so.
             return self._decline(turn, "unsupported", retrieval)
         result.answer = check.answer
+        if turn.prompt.output != "json":
+            result.answer, _ = complete(turn.question, check.answer, texts, check.used, turn.language)
+        result.promise, result.promise_kept_by_model = turn.prompt.promise, kept(result.answer, turn.prompt.promise)
+        if not result.promise_kept_by_model:
+            section = extracts[check.used[0] - 1].section if check.used else ""
+            result.answer = repair(result.answer, turn.prompt.promise, turn.language, section)
+        result.promise_kept = kept(result.answer, turn.prompt.promise)
         result.unsupported_sentences = check.unsupported
+        result.repaired_sentences = check.repaired
         result.dropped_citations = check.dropped
         result.citations = [
             Citation(n, extracts[n - 1].id, extracts[n - 1].lesson_id, extracts[n - 1].lesson_title,

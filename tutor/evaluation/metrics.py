@@ -57,6 +57,11 @@ def score_case(case: Case, result: dict) -> dict:
         row["citation_support"] = None
 
     row["declined_correctly"] = float(refused == (not in_course))
+    kept = result.get("promise_kept")
+    row["technique_compliance"] = None if refused or kept is None else float(kept)
+    row["technique_kept_by_model"] = None if refused or kept is None else float(bool(result.get("promise_kept_by_model")))
+    row["repaired"] = len(result.get("repaired_sentences") or [])
+    row["dropped"] = len(result.get("unsupported_sentences") or [])
     row["language"] = detect_language(answer, default=result.get("language", "fr")) if answer else None
     row["language_match"] = float(row["language"] == case.lang) if answer else 0.0
     timings = result.get("timings", {})
@@ -105,6 +110,8 @@ def aggregate(rows: list[dict]) -> dict:
         "in_course_answered": _avg(answer_rows, "declined_correctly"),
         "off_course_declined": _avg(refuse_rows, "declined_correctly"),
         "language_match": _avg(rows, "language_match"),
+        "technique_compliance": _avg(rows, "technique_compliance"),
+        "technique_kept_by_model": _avg(rows, "technique_kept_by_model"),
         "latency_p50_ms": percentile(total, 0.5),
         "latency_p95_ms": percentile(total, 0.95),
         "first_token_p50_ms": percentile(first, 0.5),

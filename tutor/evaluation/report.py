@@ -11,7 +11,9 @@ LABELS = {
     "key_fact_recall": "key-fact recall", "fully_correct": "fully correct answers",
     "citation_validity": "citation validity", "citation_support": "citation support",
     "in_course_answered": "in-course answered", "off_course_declined": "off-course declined",
-    "language_match": "language match", "latency_p50_ms": "latency p50 (ms)", "latency_p95_ms": "latency p95 (ms)",
+    "language_match": "language match",
+    "technique_compliance": "technique kept (shown)", "technique_kept_by_model": "technique kept (by model)",
+    "latency_p50_ms": "latency p50 (ms)", "latency_p95_ms": "latency p95 (ms)",
     "first_token_p50_ms": "first token p50 (ms)", "first_token_p95_ms": "first token p95 (ms)",
     "judge_faithfulness": "judge: faithfulness (1-5)", "judge_helpfulness": "judge: helpfulness (1-5)",
 }

@@ -28,3 +28,28 @@ def differing_parts(a: TutorResult, b: TutorResult) -> list[str]:
     if not all(parts):
         return []
     return changed_parts(PromptParts(**parts[0]), PromptParts(**parts[1]))
+
+
+def shape(answer: str) -> str:
+    """What an answer looks like: "table", "json", "list", "steps" or "paragraph"."""
+    lines = [line.strip() for line in answer.splitlines() if line.strip()]
+    if any(line.startswith("|") for line in lines):
+        return "table"
+    if answer.lstrip().startswith(("```json", "{")):
+        return "json"
+    if sum(line.startswith(("- ", "* ", "• ")) for line in lines) >= 2:
+        return "list"
+    if sum(line[:2].rstrip(".)").isdigit() for line in lines) >= 2:
+        return "steps"
+    return "paragraph"
+
+
+def answer_difference(a: TutorResult, b: TutorResult) -> dict:
+    """How two answers differ: their shapes, lengths, sources, and whether they say the same words."""
+    from tutor.text import analyze
+
+    words_a, words_b = set(analyze(a.answer)), set(analyze(b.answer))
+    same_words = len(words_a & words_b) / max(len(words_a | words_b), 1)
+    return {"shapes": [shape(a.answer), shape(b.answer)], "words": [len(a.answer.split()), len(b.answer.split())],
+            "sources": [[c.chunk_id for c in a.citations], [c.chunk_id for c in b.citations]],
+            "identical": a.answer.strip() == b.answer.strip(), "same_words": round(same_words, 2)}

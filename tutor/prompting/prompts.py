@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from tutor.i18n import Text
 from tutor.paths import PROMPTS_DIR
 
-REQUIRED = ("answer", "rewrite", "decline")
+REQUIRED = ("answer", "decline")
 PARTS = ("instructions", "context", "input", "output_format")
 
 # The course's names for the four parts, with what each one does (shown in "Anatomie du prompt").
@@ -75,6 +75,9 @@ class PromptFile(BaseModel):
     aliases: list[str] = []
     change: dict[str, str] = {}  # per language: how this prompt differs from the zero-shot one
     output: Literal["text", "json"] = "text"
+    # What the answer's shape promises, checked by code (tutor.prompting.promises): short, list, table,
+    # json, steps or check_question.
+    promise: Literal["short", "list", "table", "json", "steps", "check_question"] = "short"
 
     def templates(self) -> dict[str, str]:
         return {part: getattr(self, part) for part in PARTS} | {f"messages.{k}": v for k, v in self.messages.items()}

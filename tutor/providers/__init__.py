@@ -107,9 +107,11 @@ def make_chat_model(settings: Settings, **overrides) -> BaseChatModel:
             from langchain.chat_models import init_chat_model
 
             kwargs = {"region_name": cfg.region} if cfg.region else {}
+            # Timeouts here; retries are ours (tutor.providers.queue), with backoff, inside the learner's wait.
             return init_chat_model(
-                cfg.model, model_provider="bedrock_converse",
-                temperature=cfg.temperature, max_tokens=cfg.max_tokens, **kwargs | overrides,
+                cfg.model, model_provider="bedrock_converse", temperature=cfg.temperature,
+                max_tokens=cfg.max_tokens, timeout=max(1, round(cfg.timeout_s)), max_retries=0,
+                **kwargs | overrides,
             )
         case "openai":
             if not cfg.model or not cfg.base_url:
@@ -123,7 +125,7 @@ def make_chat_model(settings: Settings, **overrides) -> BaseChatModel:
                 cfg.model, model_provider="openai", base_url=cfg.base_url,
                 api_key=cfg.api_key.get_secret_value() or "not-needed",
                 temperature=cfg.temperature, max_tokens=cfg.max_tokens,
-                timeout=cfg.timeout_s, max_retries=1,
+                timeout=cfg.timeout_s, max_retries=0,
             )
         case "ollama":
             if not cfg.model:
@@ -134,10 +136,10 @@ def make_chat_model(settings: Settings, **overrides) -> BaseChatModel:
             kwargs = {"base_url": cfg.base_url} if cfg.base_url else {}
             return init_chat_model(
                 cfg.model, model_provider="ollama", temperature=cfg.temperature,
-                num_predict=cfg.max_tokens, **kwargs,
+                num_predict=cfg.max_tokens, client_kwargs={"timeout": cfg.timeout_s}, **kwargs,
             )
         case "fake":
             from tutor.providers.fake import RecordingFakeChatModel
 
-            return RecordingFakeChatModel(messages=itertools.cycle(cfg.fake_responses))
+            return RecordingFakeChatModel(messages=itertools.cycle(cfg.fake_responses), verdicts=cfg.fake_verdicts)
     raise ProviderConfigError(f"unknown LLM provider {cfg.provider!r}")

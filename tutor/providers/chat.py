@@ -1,5 +1,9 @@
 """The chat model as the engine uses it: built from settings on first use, streaming plain text, and every
-provider failure turned into a `LearnerError` that says what to do (the details go to the log)."""
+provider failure turned into a `LearnerError` that says what to do (the details go to the log).
+
+Every call waits its turn in the process's fair queue for this model (tutor.providers.queue): the learner's
+place in the line, the longest wait, Stop; remote calls that were throttled or could not connect are retried
+with backoff."""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from langchain_core.messages import BaseMessage
 from tutor.config import Settings
 from tutor.errors import LearnerError
 from tutor.i18n import Text
+from tutor.providers.queue import ModelQueue, QueueCancelled, failure_kind, queue_for, with_retries
 from tutor.text import fold
 
 log = logging.getLogger(__name__)
@@ -44,6 +49,10 @@ class ChatProvider:
         return self._model
 
     @property
+    def queue(self) -> ModelQueue:
+        return queue_for(self.settings)
+
+    @property
     def name(self) -> str:
         cfg = self.settings.llm
         return {"local": cfg.local_model, "fake": "fake"}.get(cfg.provider, cfg.model)
@@ -59,11 +68,12 @@ class ChatProvider:
         starts with (a reply that starts with none of them gives every choice the same weight)."""
         model = self.model
         if hasattr(model, "choice_probabilities"):
-            try:
-                return model.choice_probabilities(messages, choices)
-            except Exception as exc:
-                log.exception("choice probabilities failed")
-                raise self._unavailable(exc) from exc
+            with self.queue.slot():
+                try:
+                    return model.choice_probabilities(messages, choices)
+                except Exception as exc:
+                    log.exception("choice probabilities failed")
+                    raise self._unavailable(exc) from exc
         reply = fold("".join(self.stream(messages, max_tokens=4))).strip(" *_\"'«.:\n")
         picked = [name for name, words in choices.items() if any(reply.startswith(fold(w)) for w in words)]
         if len(picked) != 1:
@@ -72,6 +82,12 @@ class ChatProvider:
 
     def _unavailable(self, exc: Exception) -> ProviderUnavailable:
         provider = self.settings.llm.provider
+        if failure_kind(exc) == "throttled":
+            return ProviderUnavailable("provider_throttled", Text(
+                f"Le modèle de langage ({provider}) reçoit trop de demandes en ce moment. Reposez votre question "
+                "dans une minute.",
+                f"The language model ({provider}) is receiving too many requests right now. Please ask again in "
+                "a minute."), str(exc))
         return ProviderUnavailable("provider_unavailable", Text(
             f"Le modèle de langage ({provider}) ne répond pas. Vérifiez sa configuration (TUTOR_LLM__*) et "
             f"réessayez. Détail : {type(exc).__name__}.",
@@ -84,13 +100,22 @@ class ChatProvider:
         provider = self.settings.llm.provider
         limit = {"max_tokens": max_tokens} if max_tokens and provider == "local" else {}
         model = self.model
-        try:
+        cfg = self.settings.llm
+        retries = cfg.retries if provider not in ("local", "fake") else 0
+
+        def attempt() -> Iterator[str]:
             for chunk in model.stream(messages, stop=stop or None, **limit):
                 text = chunk.text  # plain text whatever the provider's content blocks look like
                 if text:
                     yield text
-        except LearnerError:
-            raise
-        except Exception as exc:
-            log.exception("LLM call failed (%s)", provider)
-            raise self._unavailable(exc) from exc
+
+        with self.queue.slot() as place:
+            try:
+                for text in with_retries(attempt, retries, cfg.retry_backoff_s, place):
+                    place.check()  # the learner left: stop generating, free the model for the next one
+                    yield text
+            except (LearnerError, QueueCancelled):
+                raise
+            except Exception as exc:
+                log.exception("LLM call failed (%s)", provider)
+                raise self._unavailable(exc) from exc

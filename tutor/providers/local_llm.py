@@ -1,8 +1,8 @@
 """The embedded chat model: a GGUF file run in-process by llama-cpp-python, as a LangChain chat model.
 
 One `Llama` per process, behind a lock (it is not thread-safe, and two generations at once would only
-share two cores). The same object reuses the longest common token prefix of consecutive prompts, so a
-fixed system prompt placed first is read once, not at every question.
+share two cores). Reading the prompt is most of the wait on a CPU: the cache helpers
+(tutor.providers.llama_cache) make every prompt resume from the longest start already read.
 """
 
 from __future__ import annotations
@@ -17,6 +17,13 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 from pydantic import PrivateAttr
 
 from tutor.config import Settings
+from tutor.providers.llama_cache import (
+    next_token_logits,
+    prompt_tokens,
+    remember_prefix,
+    restore_prefix,
+    system_prefix,
+)
 
 _ROLES = {"system": "system", "human": "user", "ai": "assistant"}
 _LOCK = threading.Lock()
@@ -67,9 +74,11 @@ class LlamaCppChatModel(BaseChatModel):
             llama.reset()
 
     def warm_up(self, messages: list[BaseMessage]) -> None:
-        """Read a fixed prompt prefix once, so the first learner's question reuses it."""
-        for _ in self._complete(messages, max_tokens=1):
-            pass
+        """Read a fixed prompt start (a system message) once and keep a snapshot of it: every later prompt
+        that starts the same way resumes from it, even after other prompts went through the model."""
+        llama = self.load()
+        with _LOCK:
+            remember_prefix(llama, system_prefix(llama, messages))
 
     def choice_probabilities(self, messages: list[BaseMessage], choices: dict[str, tuple[str, ...]]
                              ) -> dict[str, float]:
@@ -83,12 +92,24 @@ class LlamaCppChatModel(BaseChatModel):
         ids = {name: {llama.tokenize(word.encode("utf-8"), add_bos=False, special=False)[0] for word in words}
                for name, words in choices.items()}
         with _LOCK:
-            logits = _next_token_logits(llama, _prompt_tokens(llama, messages))
+            logits = next_token_logits(llama, prompt_tokens(llama, messages))
         scores = {name: np.logaddexp.reduce([logits[i] for i in sorted(toks)]) for name, toks in ids.items()}
         top = max(scores.values())
         weights = {name: float(np.exp(score - top)) for name, score in scores.items()}
         total = sum(weights.values())
         return {name: weight / total for name, weight in weights.items()}
+
+    def first_token_probability(self, messages: list[BaseMessage], word: str) -> float:
+        """The probability (over the whole vocabulary) that the reply starts with `word`'s first token: the
+        model's own leaning, read from the prompt it will answer (whose reading is then reused)."""
+        import numpy as np
+
+        llama = self.load()
+        token = llama.tokenize(word.encode("utf-8"), add_bos=False, special=False)[0]
+        with _LOCK:
+            logits = next_token_logits(llama, prompt_tokens(llama, messages))
+        top = float(np.max(logits))
+        return float(np.exp(logits[token] - top) / np.exp(logits - top).sum())
 
     def _stream(self, messages: list[BaseMessage], stop=None, run_manager=None, **kwargs: Any
                 ) -> Iterator[ChatGenerationChunk]:
@@ -107,6 +128,7 @@ class LlamaCppChatModel(BaseChatModel):
         llama = self.load()
         payload = [{"role": _ROLES.get(m.type, "user"), "content": str(m.content)} for m in messages]
         with _LOCK:
+            restore_prefix(llama, prompt_tokens(llama, messages))
             stream = llama.create_chat_completion(
                 messages=payload, stream=True, stop=stop,
                 temperature=kwargs.get("temperature", self.temperature),
@@ -117,38 +139,6 @@ class LlamaCppChatModel(BaseChatModel):
                 text = part["choices"][0]["delta"].get("content")
                 if text:
                     yield text
-
-
-def _prompt_tokens(llama, messages: list[BaseMessage]) -> list[int]:
-    """The tokens llama.cpp's own chat completion would read for `messages` (the GGUF's chat template,
-    with the assistant's turn opened), so that the next completion shares their prefix."""
-    from llama_cpp.llama_chat_format import Jinja2ChatFormatter
-
-    formatter = Jinja2ChatFormatter(
-        template=llama.metadata["tokenizer.chat_template"],
-        eos_token=llama._model.token_get_text(llama.token_eos()),
-        bos_token=llama._model.token_get_text(llama.token_bos()) if llama.token_bos() != -1 else "",
-    )
-    payload = [{"role": _ROLES.get(m.type, "user"), "content": str(m.content)} for m in messages]
-    result = formatter(messages=payload)
-    return llama.tokenize(result.prompt.encode("utf-8"), add_bos=not result.added_special, special=True)
-
-
-def _next_token_logits(llama, tokens: list[int]):
-    """Evaluate `tokens` (reusing the cached prefix, as `Llama.generate` does) and return the logits of the
-    token that would come next."""
-    import numpy as np
-
-    prefix = 0
-    for cached, wanted in zip(llama._input_ids, tokens):
-        if cached != wanted:
-            break
-        prefix += 1
-    prefix = min(prefix, len(tokens) - 1)  # always decode at least one token to get fresh logits
-    llama._ctx.kv_cache_seq_rm(-1, prefix, -1)
-    llama.n_tokens = prefix
-    llama.eval(tokens[prefix:])
-    return np.ctypeslib.as_array(llama._ctx.get_logits_ith(-1), shape=(llama.n_vocab(),)).copy()
 
 
 def load_local_chat_model(settings: Settings) -> LlamaCppChatModel:

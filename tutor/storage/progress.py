@@ -5,24 +5,14 @@ from __future__ import annotations
 import json
 
 from sqlalchemy import insert, select, update
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tutor.storage import tables
+from tutor.storage.store import TableStore
 from tutor.teaching.progress import LessonProgress, now
 
 
-class ProgressStore:
+class ProgressStore(TableStore):
     """Reads and writes progress through the chat's database engine. Every query is scoped to one learner."""
-
-    def __init__(self, engine: AsyncEngine):
-        self.engine = engine
-        self._ready = False
-
-    async def ensure_tables(self) -> None:
-        if not self._ready:
-            async with self.engine.begin() as conn:
-                await conn.run_sync(tables.metadata.create_all)
-            self._ready = True
 
     async def load(self, learner: str) -> dict[str, LessonProgress]:
         await self.ensure_tables()

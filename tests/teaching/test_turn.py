@@ -1,0 +1,103 @@
+"""The teacher routes each message by its act: friendly replies, check questions and quizzes, grading,
+hints, statements checked against the lesson, guided mode. Fake model and embeddings chosen by settings."""
+
+import pytest
+
+from tutor.engine.events import Done, Found, Token
+from tutor.engine.tutor import Tutor
+from tutor.teaching.guide import leaks
+from tutor.teaching.session import Session
+from tutor.teaching.turn import Teacher
+
+
+def teacher(settings, replies=("ok",), verdicts=(1.0,)):
+    llm = settings.llm.model_copy(update={"provider": "fake", "fake_responses": list(replies),
+                                          "fake_verdicts": list(verdicts)})
+    return Teacher(Tutor(settings.model_copy(update={"llm": llm})))
+
+
+@pytest.mark.parametrize("message, act", [("Bonjour !", "greeting"), ("Merci beaucoup !", "thanks"),
+                                          ("tu sais faire quoi ?", "help"), ("Hello there!", "greeting")])
+def test_social_messages_get_a_friendly_reply_with_course_suggestions_never_the_decline(semantic, message, act):
+    t = teacher(semantic)
+    result = t.ask(message, Session())
+    assert result.act == act and not result.refused
+    assert "Je ne trouve pas" not in result.answer and "can't find" not in result.answer
+    assert len(result.suggestions) >= 2 and t.tutor.llm.model.calls == []
+    if act == "greeting":
+        assert ("Bonjour" in result.answer) if message.startswith("Bonjour") else ("Hello" in result.answer)
+
+
+def test_a_check_question_then_a_wrong_answer_is_graded_incorrect_with_the_answer_and_its_source(semantic):
+    t, session = teacher(semantic, verdicts=[0.0]), Session()
+    asked = t.ask("Pose-moi une question sur les techniques pour améliorer un prompt", session)
+    assert asked.act == "quiz" and asked.item and session.pending is not None
+    assert asked.item["lesson_id"] == "ingenierie-de-prompt" and asked.item["kind"] == "short"
+    graded = t.ask("aucune idée", session) if False else t.ask("il faut écrire en majuscules", session)
+    assert graded.act == "answer" and graded.grade["verdict"] == "incorrect"
+    assert asked.item["expected"] in graded.answer and graded.citations[0].lesson == "ingenierie-de-prompt"
+    assert session.pending is None and asked.item["id"] in session.recent_items
+
+
+def test_a_quiz_of_three_choices_is_graded_by_letter_and_ends_with_the_score(semantic):
+    t, session = teacher(semantic), Session()
+    start = t.ask("Fais-moi un quiz sur les quatre parties d'un prompt", session)
+    assert start.act == "quiz" and start.quiz == {"position": 0, "total": 3, "grades": []}
+    grades = []
+    for _ in range(3):
+        item = session.pending
+        right = "ABCD"[item.answer_index]
+        wrong = "ABCD"[(item.answer_index + 1) % len(item.options)]
+        result = t.ask(right if len(grades) != 1 else wrong, session)
+        grades.append(result.grade["verdict"])
+    assert grades == ["correct", "incorrect", "correct"]
+    assert "2/3" in result.answer and session.quiz is None and session.pending is None
+
+
+def test_hints_then_the_answer_when_asked(semantic):
+    t, session = teacher(semantic), Session()
+    t.ask("Pose-moi une question sur les techniques pour améliorer un prompt", session)
+    item = session.pending
+    first = t.ask("un indice ?", session)
+    assert first.act == "hint" and item.lesson_title in first.answer
+    second = t.ask("je sais pas", session)
+    assert second.act == "hint" and "commence par" in second.answer
+    revealed = t.ask("donne-moi la réponse", session)
+    assert revealed.act == "reveal" and item.expected in revealed.answer
+    assert revealed.grade["verdict"] == "revealed" and session.pending is None
+
+
+def test_a_wrong_statement_is_never_confirmed(semantic):
+    t = teacher(semantic, verdicts=[1.0])
+    events = list(t.stream("Je pense qu'un prompt a trois parties : les instructions, le contexte et la sortie.", Session()))
+    assert isinstance(events[0], Found) and isinstance(events[-1], Done)
+    result = events[-1].result
+    assert result.act == "statement" and result.grade["verdict"] == "incorrect"  # "trois" vs "quatre parties"
+    assert "Ce n'est pas ce que dit le cours" in result.answer and result.citations
+    right = t.ask("Je pense qu'un prompt contient des instructions, c'est bien ça ?", Session())
+    assert right.act == "statement" and right.grade["verdict"] == "correct"
+    doubtful = teacher(semantic, verdicts=[0.0]).ask("Je crois que les LLM sont un sous-ensemble des modèles de base.",
+                                                     Session())
+    assert doubtful.grade is None or doubtful.grade["verdict"] != "correct"
+
+
+def test_guided_mode_asks_first_then_grades_then_answers_in_full(semantic):
+    t = teacher(semantic, replies=["Les LLM sont formés sur des milliers de milliards de mots [1]."], verdicts=[0.0])
+    session = Session(guided=True)
+    opening = t.ask("Sur combien de mots les LLM sont-ils formés ?", session)
+    assert opening.act == "question" and session.pending is not None and session.pending_kind == "guided"
+    assert "milliards" not in opening.answer and not leaks(opening.answer, opening.question, session.pending.expected)
+    events = list(t.stream("sur des milliers de mots", session))
+    final = events[-1].result
+    assert any(isinstance(e, Token) for e in events)  # the full answer streams after the grade
+    assert final.grade["verdict"] == "incorrect" and final.grade["reason"] == "quantity"
+    assert "milliers de milliards" in final.answer and session.pending is None
+
+
+def test_explaining_again_answers_the_last_question_with_a_simpler_instruction(semantic):
+    t, session = teacher(semantic, replies=["Un prompt est une demande textuelle donnée à un modèle de base [1]."]), \
+        Session()
+    t.ask("Qu'est-ce qu'un prompt ?", session)
+    again = t.ask("plus simple stp", session)
+    assert again.act == "rephrase" and again.question == "Qu'est-ce qu'un prompt ?"
+    assert "plus simplement" in t.tutor.llm.model.calls[-1][-1].content

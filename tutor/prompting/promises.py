@@ -1,0 +1,120 @@
+"""What each prompt technique promises, in a form code can check, and the repair when the model does not
+keep the promise (a small model often writes a plain sentence where a list was asked).
+
+    short            1-4 sentences (zero-shot, few-shot)
+    list             a Markdown bulleted list of 2-5 items, nothing around it
+    table            a Markdown table with a header row and 2-5 rows
+    json             a JSON object with the keys "reponse" and "points_cles" (tutor.engine.formats)
+    steps            numbered reasoning steps, then a line "Réponse : ..."
+    check_question   the answer ends with a question that checks the learner understood
+
+Repairs only move or quote what the answer and its extracts already say, so citations stay valid.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from tutor.engine.formats import parse_json_answer
+from tutor.i18n import Text
+
+PROMISES = ("short", "list", "table", "json", "steps", "check_question")
+_SEGMENTS = re.compile(r"(?<=[.!?…])\s+|\n+")
+_BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
+_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
+_STEP = re.compile(r"^\s*(\d+)[.)]\s+\S")
+_ANSWER_LINE = re.compile(r"^\s*\**\s*(?:réponse|answer)\s*\**\s*:", re.I | re.M)
+TABLE_HEAD = Text("| Élément | Explication |\n|---|---|", "| Item | Explanation |\n|---|---|")
+REASONING = Text("Raisonnement :", "Reasoning:")
+ANSWER = Text("Réponse :", "Answer:")
+CHECK = Text("Pour vérifier que tu as compris : peux-tu expliquer avec tes mots « {section} » ?",
+             "To check you understood: can you explain “{section}” in your own words?")
+
+
+def sentences(text: str) -> list[str]:
+    """The answer's sentences, list markers, table pipes and step labels removed."""
+    out = []
+    for line in text.splitlines():
+        if _RULE.match(line) or _ANSWER_LINE.match(line) and not line.split(":", 1)[1].strip():
+            continue
+        if _ROW.match(line):
+            cells = [c.strip() for c in line.strip().strip("|").split("|") if c.strip()]
+            if cells and not re.fullmatch(r"(?i)[ée]l[ée]ment|item|explication|explanation", cells[0]):
+                out.append(" : ".join(cells))
+            continue
+        line = _ANSWER_LINE.sub("", _BULLET.sub("", line)).strip()
+        if re.fullmatch(r"(?i)(raisonnement|reasoning)\s*:?", line):
+            continue
+        out += [p.strip() for p in _SEGMENTS.split(line) if p.strip()]
+    return out
+
+
+def kept(answer: str, promise: str) -> bool:
+    """Whether the answer keeps the technique's promise."""
+    lines = [line for line in answer.strip().splitlines() if line.strip()]
+    if promise == "short":
+        return 1 <= len(sentences(answer)) <= 4
+    if promise == "list":
+        return 2 <= len(lines) <= 5 and all(_BULLET.match(line) and not re.match(r"\s*\d", line) for line in lines)
+    if promise == "table":
+        rows = [line for line in lines if _ROW.match(line)]
+        return len(rows) == len(lines) and len(rows) >= 4 and _RULE.match(rows[1]) is not None \
+            and 2 <= len(rows) - 2 <= 5
+    if promise == "json":
+        return parse_json_answer(answer) is not None
+    if promise == "steps":
+        steps = [line for line in lines if _STEP.match(line)]
+        answer_lines = [line for line in lines if _ANSWER_LINE.match(line) and line.split(":", 1)[1].strip()]
+        return len(steps) >= 2 and len(answer_lines) == 1 and lines.index(answer_lines[0]) > lines.index(steps[-1])
+    if promise == "check_question":
+        return lines[-1].rstrip().endswith("?") if lines else False
+    return True
+
+
+def repair(answer: str, promise: str, language: str, section: str = "") -> str:
+    """The answer reshaped to keep the promise, from its own sentences (with their citations)."""
+    parts = sentences(answer)
+    if not parts or kept(answer, promise):
+        return answer
+    if promise == "short":
+        return " ".join(parts[:4])
+    if promise == "list":
+        items = _split_items(parts)[:5]
+        return "\n".join(f"- {item}" for item in items)
+    if promise == "table":
+        rows = [_row(part) for part in _split_items(parts)[:5]]
+        return TABLE_HEAD.get(language) + "\n" + "\n".join(rows)
+    if promise == "json":
+        return "```json\n" + json.dumps({"reponse": " ".join(parts[:3]), "points_cles": parts[:5]},
+                                        ensure_ascii=False, indent=2) + "\n```"
+    if promise == "steps":
+        steps = parts[:-1] if len(parts) > 2 else _split_items(parts) if len(parts) == 1 else parts
+        lines = [REASONING.get(language)] + [f"{i}. {s}" for i, s in enumerate(steps[:3], 1)]
+        return "\n".join(lines + ["", f"{ANSWER.get(language)} {parts[-1]}"])
+    if promise == "check_question":
+        body = "\n".join(line for line in answer.strip().splitlines() if line.strip())
+        return f"{body}\n\n{CHECK.get(language, section=section or '…')}"
+    return answer
+
+
+def _split_items(parts: list[str]) -> list[str]:
+    """At least two items: a single sentence is cut at its enumeration ("A, B et C [1]")."""
+    if len(parts) >= 2:
+        return parts
+    sentence = parts[0]
+    marks = re.findall(r"\s*\[\d+\]", sentence)
+    body = re.sub(r"\s*\[\d+\]", "", sentence).rstrip(" .")
+    pieces = [p.strip(" ,;.") for p in re.split(r"\s*[;,]\s*|\s+et\s+|\s+and\s+", body) if len(p.strip()) > 2]
+    if len(pieces) < 2:
+        return [sentence]
+    tag = "".join(dict.fromkeys(m.strip() for m in marks))
+    return [f"{p} {tag}".strip() for p in pieces]
+
+
+def _row(sentence: str) -> str:
+    """A table row: the sentence's subject (before "est", "sont" or a colon) and what it says of it."""
+    match = re.match(r"(.{3,60}?)\s*(?::|\s(?:est|sont|is|are|permet|peut|désigne)\s)(.+)", sentence)
+    element, explanation = (match.group(1), match.group(0)) if match else (" ".join(sentence.split()[:4]), sentence)
+    return f"| {element.strip(' *')} | {explanation.strip().replace('|', '/')} |"
