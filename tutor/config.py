@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field, PrivateAttr, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -23,6 +23,8 @@ class KnowledgeSettings(BaseModel):
     """Where the lessons are and how they are cut into chunks."""
 
     dir: Path = Field(Path("knowledge"), description="Folder of lesson files (.md, .txt).")
+    title: str = Field("Comment fonctionne l'IA générative", description="Title of this course (the first "
+                       "one), shown when the tutor serves several courses.")
     max_file_bytes: int = Field(2_000_000, description="Largest lesson file accepted, in bytes.")
     chunk_size: int = Field(1200, description="Largest chunk, in characters (sections longer than this are split).")
     chunk_overlap: int = Field(150, description="Characters shared by consecutive pieces of a long section.")
@@ -135,6 +137,37 @@ class ServerSettings(BaseModel):
                                      "before they are stored.")
 
 
+MAIN_COURSE = "main"  # the id of the first course: the lessons of TUTOR_KNOWLEDGE__DIR
+
+
+class CourseSettings(BaseModel):
+    """One more course served by the same tutor: its own folder of lessons and its own index."""
+
+    id: str = Field(description="Lower-case letters, digits, - or _; used in URLs and the data directory.")
+    title: str = Field(description="What learners choose at the start of a chat.")
+    dir: Path = Field(description="Folder of the course's lesson files.")
+
+    @field_validator("id")
+    @classmethod
+    def _check_id(cls, value: str) -> str:
+        import re
+
+        if value == MAIN_COURSE or not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,40}", value):
+            raise ValueError(f"course id {value!r} must be lower-case letters, digits, - or _ (and not "
+                             f"{MAIN_COURSE!r})")
+        return value
+
+
+class InstructorSettings(BaseModel):
+    """The instructors' pages (/instructors): uploads and the gaps report."""
+
+    max_upload_bytes: int = Field(20_000_000, description="Largest file an instructor may upload (PDF, Word, "
+                                  "Markdown, text), in bytes; the converted lesson must still fit "
+                                  "TUTOR_KNOWLEDGE__MAX_FILE_BYTES.")
+    gap_similarity: float = Field(0.0, description="Cosine similarity from which two declined questions are "
+                                  "grouped together in the gaps report (0 = the embedding model's default).")
+
+
 class Settings(BaseSettings):
     """All of the tutor's settings. Build with `Settings()`; tests pass values explicitly."""
 
@@ -157,10 +190,56 @@ class Settings(BaseSettings):
     server: ServerSettings = Field(default_factory=ServerSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
     image: ImageSettings = Field(default_factory=ImageSettings)
+    instructors: InstructorSettings = Field(default_factory=InstructorSettings)
+    courses: list[CourseSettings] = Field(
+        default_factory=list,
+        description='More courses served by this tutor, as JSON: [{"id": "python", "title": "Python", "dir": '
+        '"courses/python"}]. Learners choose one at the start of a chat; each has its own index. The first '
+        "course (TUTOR_KNOWLEDGE__DIR) stays the default.")
+    course: str = Field("", description="The course a command works on (an id of TUTOR_COURSES, e.g. "
+                        "`TUTOR_COURSE=python tutor ingest`); default: the first course.")
+    _main_dir: Path | None = PrivateAttr(None)
+
+    @model_validator(mode="after")
+    def _course_folder(self) -> Settings:
+        """`knowledge.dir` is the folder of the course worked on; the first course's folder is kept."""
+        ids = [c.id for c in self.courses]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"TUTOR_COURSES has duplicate ids: {ids}")
+        self._main_dir = self.knowledge.dir
+        if self.course not in ("", MAIN_COURSE):
+            self.knowledge = self.knowledge.model_copy(update={"dir": self.course_entry(self.course).dir})
+        return self
+
+    @property
+    def course_id(self) -> str:
+        return self.course or MAIN_COURSE
+
+    def catalog(self) -> list[CourseSettings]:
+        """Every course, the first one (TUTOR_KNOWLEDGE__DIR) first."""
+        main = CourseSettings.model_construct(id=MAIN_COURSE, title=self.knowledge.title,
+                                              dir=self._main_dir or self.knowledge.dir)
+        return [main, *self.courses]
+
+    def course_entry(self, course_id: str) -> CourseSettings:
+        for entry in self.catalog():
+            if entry.id == (course_id or MAIN_COURSE):
+                return entry
+        raise KeyError(f"unknown course {course_id!r} (courses: {', '.join(c.id for c in self.catalog())})")
+
+    def for_course(self, course_id: str) -> Settings:
+        """These settings for one course: its lessons folder and its index."""
+        entry = self.course_entry(course_id)
+        copy = self.model_copy(update={"course": "" if entry.id == MAIN_COURSE else entry.id,
+                                       "knowledge": self.knowledge.model_copy(update={"dir": entry.dir})})
+        copy._main_dir = self._main_dir
+        return copy
 
     @property
     def index_dir(self) -> Path:
-        return self.data_dir / "index"
+        if self.course_id == MAIN_COURSE:
+            return self.data_dir / "index"
+        return self.data_dir / "courses" / self.course_id / "index"
 
     @property
     def users_path(self) -> Path:

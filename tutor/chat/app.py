@@ -12,7 +12,7 @@ import chainlit as cl
 
 from tutor.chat import commands, prompting, server, teaching
 from tutor.chat.render import say_error
-from tutor.chat.services import get_engine
+from tutor.chat.services import choose_course, course_profiles, get_engine, settings
 from tutor.chat.storage import TutorDataLayer
 from tutor.chat.views import STARTERS
 from tutor.engine.result import AskOptions
@@ -33,6 +33,8 @@ if server.password_mode():
     cl.password_auth_callback(server.login)
 else:
     cl.header_auth_callback(server.identify)
+if len(settings().catalog()) > 1:  # several courses: learners choose one at the start of a chat
+    cl.set_chat_profiles(course_profiles)
 
 
 @cl.on_app_startup
@@ -47,6 +49,7 @@ async def starters(user=None, language=None):
 
 @cl.on_chat_start
 async def on_chat_start() -> None:
+    choose_course()
     cl.user_session.set("teaching", Session())
     cl.user_session.set("options", AskOptions())
     await prompting.chat_settings(AskOptions()).send()
@@ -71,6 +74,7 @@ async def on_chat_resume(thread: dict) -> None:
             history.append({"role": "user", "content": step.get("output", "")})
         elif step.get("type") == "assistant_message" and step.get("output"):
             history.append({"role": "assistant", "content": step["output"]})
+    choose_course()
     cl.user_session.set("teaching", Session(history=history[-HISTORY_KEEP:]))
     cl.user_session.set("options", AskOptions())
     await prompting.chat_settings(AskOptions()).send()

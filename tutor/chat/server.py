@@ -40,6 +40,9 @@ def install() -> None:
     socket_guard.install(sio, messages)
     # Before Chainlit's routes (its catch-all would otherwise answer with the chat page).
     chainlit_server.router.routes[0:0] = Access(storage(), password_mode(), messages).routes(_root_path())
+    from tutor.instructors.routes import install as install_instructors
+
+    install_instructors(chainlit_server)  # /instructors: the instructors' pages (instructor accounts only)
     # Middleware added last runs first: the headers wrap every answer, refusals included.
     chainlit_server.add_middleware(LearnerCookieMiddleware)
     chainlit_server.add_middleware(LoginThrottleMiddleware, throttle=Throttle(cfg.auth.logins_per_minute))

@@ -10,7 +10,7 @@ import chainlit as cl
 from chainlit.data import get_data_layer
 
 from tutor.chat.render import say, show_result, stream_turn
-from tutor.chat.services import get_teacher
+from tutor.chat.services import get_teacher, log_turn
 from tutor.chat.views import ASSISTANT_NAME, ui_text
 from tutor.engine.result import AskOptions, TutorResult
 from tutor.engine.worker import in_thread
@@ -104,6 +104,7 @@ async def run_turn(text: str, language: str, extra_actions=lambda result, langua
     if result is None:
         return
     await show_result(answer, result, teaching_actions(result) + extra_actions(result, language), footer(result))
+    await log_turn(result, answer.id)
     await record(result, state)
     if not result.refused and result.prompt:
         cl.user_session.set("last_result", result)

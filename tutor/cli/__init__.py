@@ -1,6 +1,7 @@
 """The `tutor` command: the parser and `main`. Each command lives in a module by audience, imported
 only when it runs: `course` (ingest, kb), `answer` (ask, compare, prompt-lab), `teaching` (quiz, grade),
-`admin` (serve, prepare, feedback, users, settings), `evaluate` (eval), `db` (db upgrade, db current).
+`admin` (serve, prepare, users, settings), `evaluate` (eval), `instructors` (feedback, gaps, report), `db` (db
+upgrade, db current).
 
 Exit codes: 0 success, 1 a quality gate missed (`eval`), 2 bad input (the message names the file and reason).
 """
@@ -108,8 +109,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func="db:cmd_db")
 
     p = sub.add_parser("feedback", help="export learners' feedback with the question, answer and sources")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func="admin:cmd_feedback")
+    _export_options(p, "only the feedback on this course's answers (default: every course)")
+    p.set_defaults(func="instructors:cmd_feedback")
+
+    p = sub.add_parser("gaps", help="what the course could not answer: declined questions grouped by meaning, "
+                       "thumbs-down, answers repaired by the checks")
+    _export_options(p)
+    p.set_defaults(func="instructors:cmd_gaps")
+
+    p = sub.add_parser("report", help="learners' progress per lesson (anonymised): questions, declines, feedback, "
+                       "quiz success, mastery")
+    _export_options(p)
+    p.set_defaults(func="instructors:cmd_report")
 
     p = sub.add_parser("users", help="accounts for password login (TUTOR_AUTH__MODE=password)")
     p.add_argument("action", choices=["add", "list"])
@@ -121,6 +132,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("settings", help="list every setting, its default and what it does")
     p.set_defaults(func="admin:cmd_settings")
     return parser
+
+
+def _export_options(p: argparse.ArgumentParser, course_help: str = "a course id (default: the first course)"):
+    p.add_argument("--course", help=course_help)
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="print everything as JSON")
+    out.add_argument("--csv", action="store_true", help="print one row per item as CSV")
 
 
 def main(argv: list[str] | None = None) -> int:

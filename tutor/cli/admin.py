@@ -1,9 +1,7 @@
-"""The `tutor` commands for operators, maintainers and instructors: serve, prepare, eval, feedback, users,
-settings."""
+"""The `tutor` commands for operators and maintainers: serve, prepare, users, settings."""
 
 from __future__ import annotations
 
-import json
 import sys
 
 from tutor.cli.output import EXIT_BAD_INPUT, err
@@ -55,27 +53,6 @@ def cmd_prepare(args, settings: Settings) -> int:
             return EXIT_BAD_INPUT
         print(f"Local model ready: {path}")
     print(f"Embedding model ready: {settings.embeddings.provider}")
-    return 0
-
-
-def cmd_feedback(args, settings: Settings) -> int:
-    """Learners' thumbs up/down with their comment, question, answer and sources."""
-    import asyncio
-
-    # Not through Chainlit: importing it would write its default config and .files/ into the working folder.
-    from tutor.chat.database import database_url, export_feedback
-
-    rows = asyncio.run(export_feedback(database_url(settings.data_dir, settings.database_url)))
-    if args.json:
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
-        return 0
-    if not rows:
-        print("No feedback yet.")
-    for row in rows:
-        mark = "+" if row["helpful"] else "-"
-        print(f"[{mark}] {row['at']}  {row['question']!r}\n    answer: {(row['answer'] or '')[:200]!r}"
-              f"\n    sources: {', '.join(row['sources']) or '-'}"
-              + (f"\n    comment: {row['comment']}" if row["comment"] else ""))
     return 0
 
 

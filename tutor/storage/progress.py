@@ -5,22 +5,14 @@ from __future__ import annotations
 import json
 
 from sqlalchemy import insert, select, update
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tutor.storage import tables
-from tutor.storage.migrate import ensure_schema
+from tutor.storage.store import TableStore
 from tutor.teaching.progress import LessonProgress, now
 
 
-class ProgressStore:
+class ProgressStore(TableStore):
     """Reads and writes progress through the chat's database engine. Every query is scoped to one learner."""
-
-    def __init__(self, engine: AsyncEngine):
-        self.engine = engine
-
-    async def ensure_tables(self) -> None:
-        """The tables come from the migrations (tutor.storage.migrate), run once per process."""
-        await ensure_schema(self.engine)
 
     async def load(self, learner: str) -> dict[str, LessonProgress]:
         await self.ensure_tables()
