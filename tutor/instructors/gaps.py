@@ -10,9 +10,11 @@ from collections import Counter
 
 import numpy as np
 
-from tutor.engine.relevance import MIN_COVERAGE
 from tutor.text import analyze
 
+# From this share of its content words found somewhere in the course, a question is "in the course's words"
+# (the share the engine's earlier decline rule used for a question's words found in its extracts).
+IN_COURSE_WORDS = 0.5
 GAP_REASONS = ("off_topic", "not_in_course", "model_declined")  # declined as not in the course
 # Cosine similarity from which two questions are grouped, per embedding model (questions embedded as
 # queries): the middle of the gap between the least similar paraphrases and the most similar questions on
@@ -57,7 +59,7 @@ def suggest(score: float, coverage: float, low: float, high: float) -> str:
     e5 model puts a crêpe recipe as close to the course as a question on GPUs.)"""
     if score >= high:
         return "rewrite"
-    if coverage >= MIN_COVERAGE:
+    if coverage >= IN_COURSE_WORDS:
         return "add"
     return "ignore"
 
