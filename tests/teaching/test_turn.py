@@ -28,6 +28,13 @@ def test_social_messages_get_a_friendly_reply_with_course_suggestions_never_the_
         assert ("Bonjour" in result.answer) if message.startswith("Bonjour") else ("Hello" in result.answer)
 
 
+def test_a_question_about_the_course_is_answered_even_when_it_reads_like_a_request_for_help(semantic):
+    t = teacher(semantic, replies=["Pour améliorer un prompt, clarifiez la demande et fournissez des exemples [1]."])
+    assert t.acts().classify("Comment puis-je optimiser mes prompts ?").name == "help"  # what the words alone say
+    result = t.ask("Comment puis-je optimiser mes prompts ?", Session())
+    assert result.act == "question" and result.citations and len(t.tutor.llm.model.calls) >= 1
+
+
 def test_a_check_question_then_a_wrong_answer_is_graded_incorrect_with_the_answer_and_its_source(semantic):
     t, session = teacher(semantic, verdicts=[0.0]), Session()
     asked = t.ask("Pose-moi une question sur les techniques pour améliorer un prompt", session)

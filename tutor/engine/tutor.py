@@ -21,6 +21,7 @@ from tutor.engine.citations import check_citations
 from tutor.engine.completeness import complete
 from tutor.engine.context import extracts_block
 from tutor.engine.conversation import is_follow_up, leans_on_context, standalone_question, trim_history
+from tutor.engine.draft import strip_echo
 from tutor.engine.events import Done, Event, Found, Token, collect
 from tutor.engine.formats import check_formatted
 from tutor.engine.input import clean_question, looks_like_injection
@@ -179,7 +180,7 @@ class Tutor:
         """Citations decided by code, the required format verified; an unsupported answer is declined."""
         result = turn.result
         result.draft_answer = draft
-        draft = draft.replace(MARKER, "").strip()
+        draft = strip_echo(turn.question, draft.replace(MARKER, "").strip())
         extracts = [h.chunk for h in retrieval.hits]
         texts, (similarity, threshold) = [c.embed_text for c in extracts], self._similarity(retrieval)
 

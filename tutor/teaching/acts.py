@@ -14,6 +14,7 @@ whether the tutor is waiting for an answer. It is trained at first use on `data/
 from __future__ import annotations
 
 import json
+import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,6 +72,14 @@ class ActClassifier:
             if pending or name not in PENDING_ONLY:
                 return Act(str(name), float(p))
         return Act("question", 0.0)
+
+
+_ASKS = re.compile(r"\?\s*\W*$")
+
+
+def asks(message: str) -> bool:
+    """The message is put as a question (it ends with a question mark)."""
+    return _ASKS.search(message.strip()) is not None
 
 
 def _marked(text: str, pending: bool) -> str:

@@ -18,7 +18,7 @@ from tutor.engine.result import AskOptions, Citation, TutorResult
 from tutor.engine.support import SupportJudge
 from tutor.i18n import SUPPORTED, conversation_language, detect_language
 from tutor.teaching import feedback, replies
-from tutor.teaching.acts import classifier
+from tutor.teaching.acts import asks, classifier
 from tutor.teaching.grading import Grade, Grader, chosen_option
 from tutor.teaching.guide import Guide
 from tutor.teaching.items import Item
@@ -30,6 +30,7 @@ from tutor.text import fold
 
 REPHRASE = {"fr": "Réexplique cela plus simplement, pour un débutant, avec un exemple concret tiré des extraits.",
             "en": "Explain it again more simply, for a beginner, with a concrete example from the extracts."}
+SOCIAL = {"greeting", "thanks", "help", "next"}  # acts answered without the course
 QUIZ_WORDS = ("quiz", "qcm", "questions", "test", "exercice", "exercise", "interroge")
 
 
@@ -52,6 +53,8 @@ class Teacher:
             detect_language(message or "", previous=conversation_language(session.history))
         text = clean_question(message)
         act = self.acts().classify(text, pending=session.pending is not None).name
+        if act in SOCIAL and asks(text) and self.about_course(text):
+            act = "question"  # "Comment puis-je optimiser mes prompts ?" reads like a request for help
         result = yield from getattr(self, f"_{act}")(text, session, options, language)
         result.act = act
         if not result.timings.total_ms:
@@ -77,6 +80,12 @@ class Teacher:
             finally:
                 cached.close()
         return self._acts
+
+    def about_course(self, text: str) -> bool:
+        """Plainly about the course: the engine's relevance model (retrieval signals alone) gives it better
+        odds than not. Its own gate is more lenient, as it is there to decline only what is surely off-topic."""
+        retrieval = self.tutor.retriever.retrieve(text)
+        return bool(retrieval.hits) and self.tutor.policy.probability(self.tutor.policy.signals(retrieval)) >= 0.5
 
     def reply(self, text: str, question: str, language: str, **fields) -> TutorResult:
         return TutorResult(question=question, answer=text, refused=False, language=language,

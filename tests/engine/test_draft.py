@@ -1,0 +1,24 @@
+from tutor.engine.draft import strip_echo
+from tutor.engine.tutor import Tutor
+
+QUESTION = "Pourquoi un même modèle de base peut-il servir à des tâches très différentes ?"
+
+
+def test_a_repeated_question_is_removed_from_the_answer():
+    assert strip_echo(QUESTION, f"{QUESTION} Parce qu'il est polyvalent [3].") == "Parce qu'il est polyvalent [3]."
+    assert strip_echo(QUESTION, f"**Question :** {QUESTION}\nIl est polyvalent [1].") == "Il est polyvalent [1]."
+    assert strip_echo(QUESTION, QUESTION) == ""
+
+
+def test_other_questions_in_an_answer_stay():
+    # A different question (a rhetorical one, or one on a narrower subject) is the model's own text.
+    assert strip_echo("Qu'est-ce qu'un prompt ?", "Qu'est-ce qu'un bon prompt ? C'est un prompt clair [1].") \
+        .startswith("Qu'est-ce qu'un bon prompt ?")
+    assert strip_echo("Qu'est-ce qu'un prompt ?", "Un prompt est une demande [1]. Pourquoi ?") \
+        == "Un prompt est une demande [1]. Pourquoi ?"
+
+
+def test_an_answer_that_only_repeats_the_question_is_not_shown(semantic):
+    llm = semantic.llm.model_copy(update={"provider": "fake", "fake_responses": [QUESTION]})
+    result = Tutor(semantic.model_copy(update={"llm": llm})).ask(QUESTION)
+    assert result.refused and result.answer != QUESTION

@@ -1,0 +1,27 @@
+"""The model's draft before the checks: a small model sometimes starts by repeating the question (or
+answers with nothing else). The repeated question is removed; what is left is the answer."""
+
+from __future__ import annotations
+
+import re
+
+from tutor.text import analyze
+
+_LEAD = re.compile(r"^\s*(?:\*\*)?(?:question\s*:\s*)?", re.IGNORECASE)
+_FIRST = re.compile(r"^(.+?\?)(?:\s+|$)", re.DOTALL)
+SAME_WORDS = 0.8  # share of the question's content words a sentence must repeat, and no more than these
+
+
+def strip_echo(question: str, draft: str) -> str:
+    """`draft` without a first sentence that repeats `question` (its content words, in a question)."""
+    body = _LEAD.sub("", draft, count=1)
+    match = _FIRST.match(body)
+    if not match:
+        return draft
+    asked, repeated = set(analyze(question)), set(analyze(match.group(1)))
+    if not asked or not repeated:
+        return draft
+    shared = len(asked & repeated)
+    if shared / len(asked) >= SAME_WORDS and shared / len(repeated) >= SAME_WORDS:
+        return body[match.end():].lstrip()
+    return draft
