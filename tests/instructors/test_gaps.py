@@ -56,7 +56,7 @@ def test_repaired_and_dropped_answers_are_listed():
     assert [(r["id"], r["outcome"]) for r in repaired(events)] == [(1, "dropped"), (2, "repaired")]
 
 
-def test_every_chat_turn_is_logged_with_its_outcome(chat, indexed):
+def test_every_chat_turn_is_logged_with_its_outcome(chat, semantic):
     import chainlit as cl
 
     from tutor.chat.storage import TutorDataLayer, database_url
@@ -65,7 +65,7 @@ def test_every_chat_turn_is_logged_with_its_outcome(chat, indexed):
          replies=(ANSWER,), user=cl.User(identifier="alice", metadata={"role": "learner"}))
 
     async def read():
-        layer = TutorDataLayer(database_url(indexed.data_dir))
+        layer = TutorDataLayer(database_url(semantic.data_dir))
         try:
             return await EventStore(layer.engine).list()
         finally:
