@@ -38,16 +38,20 @@ def test_declined_questions_are_grouped_by_meaning_with_counts_and_examples():
               event(3, "Recette de la pizza ?", reason="not_in_course"), event(4, "Combien vaut le bitcoin ?"),
               event(5, "Et la capitale de l'Australie, alors ?", reason="model_declined"),
               event(6, "Qu'est-ce qu'un LLM ?", refused=False), event(7, "Injection", reason="injection")]
-    groups = declined_groups(events, TopicEmbeddings(), None, 0.5, 0.9, 0.8, {"llm": "Les LLM"})
+    groups = declined_groups(events, TopicEmbeddings(), None, 0.8, {"llm": "Les LLM"})
     assert [(g["count"], g["group"]) for g in groups] == [(3, 1), (1, 2), (1, 3)]
     assert set(groups[0]["examples"]) == {events[0]["question"], events[1]["question"], events[4]["question"]}
     assert groups[0]["reasons"] == {"off_topic": 2, "model_declined": 1} and groups[0]["learners"] == 2
     assert groups[0]["closest_title"] == "Les LLM" and sorted(groups[0]["event_ids"]) == [1, 2, 5]
 
 
-def test_the_suggested_action_follows_how_close_the_course_comes():
-    assert [suggest(s, 0.0, 0.8, 0.9) for s in (0.95, 0.86, 0.5)] == ["rewrite", "ignore", "ignore"]
-    assert suggest(0.82, 0.5, 0.8, 0.9) == "add"  # in the course's words
+def test_the_suggested_action_follows_the_engines_own_decisions():
+    # Mostly declined after the relevance policy let them in: a section comes close but does not answer.
+    assert suggest({"model_declined": 2, "off_topic": 1}, 0.0) == "rewrite"
+    assert suggest({"not_in_course": 1}, 0.9) == "rewrite"
+    # Declined as off the course: a new section when the questions use the course's words, else off-topic.
+    assert suggest({"off_topic": 2, "model_declined": 1}, 0.5) == "add"
+    assert suggest({"off_topic": 1, "model_declined": 1}, 0.2) == "ignore"
 
 
 def test_repaired_and_dropped_answers_are_listed():

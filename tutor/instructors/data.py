@@ -68,7 +68,7 @@ def group_similarity(settings: Settings) -> float:
 
 
 def build_gaps(engine, data: dict) -> dict:
-    """The gaps report of a course, from its engine (embeddings, index, decline thresholds) and its data."""
+    """The gaps report of a course, from its engine (embeddings, index) and its data."""
     from tutor.course.index import IndexMissingError
     from tutor.instructors.gaps import gaps_report
 
@@ -77,8 +77,8 @@ def build_gaps(engine, data: dict) -> dict:
     except IndexMissingError:
         snapshot = None
     titles = {x["id"]: x["title"] for x in data["lessons"]}
-    return gaps_report(data["events"], data["feedback"], engine.embeddings, snapshot, engine.policy.low,
-                       engine.policy.high, group_similarity(engine.settings), titles)
+    return gaps_report(data["events"], data["feedback"], engine.embeddings, snapshot,
+                       group_similarity(engine.settings), titles)
 
 
 def build_report(data: dict) -> dict:
