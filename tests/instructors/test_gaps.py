@@ -60,7 +60,7 @@ def test_repaired_and_dropped_answers_are_listed():
     assert [(r["id"], r["outcome"]) for r in repaired(events)] == [(1, "dropped"), (2, "repaired")]
 
 
-def test_every_chat_turn_is_logged_with_its_outcome(chat, semantic):
+def test_every_chat_turn_is_logged_with_its_outcome_and_exported(chat, semantic, capsys):
     import chainlit as cl
 
     from tutor.chat.storage import TutorDataLayer, database_url
@@ -82,6 +82,35 @@ def test_every_chat_turn_is_logged_with_its_outcome(chat, semantic):
     assert answered["lesson_id"] and answered["learner"] == "alice" and answered["thread_id"] and answered["message_id"]
     assert declined["closest_lesson"] and declined["question"] == "Quelle est la capitale de l'Australie ?"
     assert answered["course"] == "main" and answered["index_version"]
+
+    # The exports after these turns: the declined question as a gap, the answered one counted for its
+    # lesson, and a thumbs-down with its comment, in every format.
+    async def thumbs_down():
+        from chainlit.types import Feedback
+
+        layer = TutorDataLayer(database_url(semantic.data_dir))
+        try:
+            await layer.upsert_feedback(Feedback(forId=answered["message_id"], threadId=answered["thread_id"],
+                                                 value=0, comment="trop vague"))
+        finally:
+            await layer.engine.dispose()
+
+    asyncio.run(thumbs_down())
+    capsys.readouterr()
+    assert main(["gaps", "--json"]) == 0
+    gaps = json.loads(capsys.readouterr().out)
+    assert (gaps["turns"], gaps["declined"]) == (3, 1) and gaps["groups"][0]["label"] == declined["question"]
+    assert [u["comment"] for u in gaps["unhelpful"]] == ["trop vague"]
+    assert main(["gaps", "--csv"]) == 0
+    assert [r["count"] for r in csv.DictReader(io.StringIO(capsys.readouterr().out))] == ["1"]
+    assert main(["report", "--csv"]) == 0
+    figures = {r["lesson_id"]: r for r in csv.DictReader(io.StringIO(capsys.readouterr().out))}
+    assert figures[answered["lesson_id"]]["questions"] == "1" and figures[answered["lesson_id"]]["thumbs_down"] == "1"
+    assert main(["feedback", "--json"]) == 0
+    feedback = json.loads(capsys.readouterr().out)
+    assert [(f["helpful"], f["comment"]) for f in feedback] == [(False, "trop vague")]
+    assert main(["feedback", "--csv"]) == 0
+    assert "trop vague" in capsys.readouterr().out
 
 
 def log_events(client, rows):

@@ -12,12 +12,31 @@ from tutor.storage import tables
 from tutor.storage.events import EventStore
 
 
+class _Without:
+    """A logging filter that drops the records containing `text`."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def filter(self, record) -> bool:
+        return self.text not in record.getMessage()
+
+
 @asynccontextmanager
 async def open_layer(settings: Settings):
-    """The chat's database as the CLI opens it (the server uses its own, already open)."""
+    """The chat's database as the CLI opens it (the server uses its own, already open), read only for figures:
+    Chainlit's warning that chat elements would not be persisted means nothing here and is left out."""
+    import logging
+
     from tutor.chat.storage import TutorDataLayer, database_url
 
-    layer = TutorDataLayer(database_url(settings.data_dir, settings.database_url))
+    chainlit_logger = logging.getLogger("chainlit")
+    quiet = _Without("storage client is not initialized")
+    chainlit_logger.addFilter(quiet)
+    try:
+        layer = TutorDataLayer(database_url(settings.data_dir, settings.database_url))
+    finally:
+        chainlit_logger.removeFilter(quiet)
     try:
         yield layer
     finally:
