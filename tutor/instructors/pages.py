@@ -33,7 +33,10 @@ def page(request: Request, name: str, status_code: int = 200, **context) -> HTML
     html = templates().get_template(name).render(
         t=translator(language), lang=language, actions=ACTIONS, courses=cfg.catalog(),
         multi=len(cfg.catalog()) > 1, **context)
-    return HTMLResponse(html, status_code=status_code, headers={"Cache-Control": "no-store"})
+    # The chat's own `no-referrer` would make Chromium send `Origin: null` with these pages' form posts, which
+    # the server refuses as cross-origin: the pages send their origin to this server only (never elsewhere).
+    return HTMLResponse(html, status_code=status_code,
+                        headers={"Cache-Control": "no-store", "Referrer-Policy": "same-origin"})
 
 
 def course_settings(course: str) -> Settings:
