@@ -34,7 +34,7 @@ def test_everybody_but_instructors_gets_403_everywhere(client, who):
         response = client.request(method, path)
         assert response.status_code == 403, (method, path, response.status_code)
     page = client.get("/instructors/courses/main", headers={"Accept": "text/html"})
-    assert "réservée aux formateurs" in page.text
+    assert "réservée aux formateurs" in page.text and "<code>tutor users add NOM --role instructor</code>" in page.text
     assert "formateurs" in client.get("/instructors/api/me").json()["detail"]
 
 
