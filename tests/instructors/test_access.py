@@ -34,7 +34,7 @@ def test_everybody_but_instructors_gets_403_everywhere(client, who):
         response = client.request(method, path)
         assert response.status_code == 403, (method, path, response.status_code)
     page = client.get("/instructors/courses/main", headers={"Accept": "text/html"})
-    assert "réservée aux formateurs" in page.text
+    assert "réservée aux formateurs" in page.text and "<code>tutor users add NOM --role instructor</code>" in page.text
     assert "formateurs" in client.get("/instructors/api/me").json()["detail"]
 
 
@@ -42,6 +42,8 @@ def test_an_instructor_gets_in_and_writes_only_from_our_pages(client):
     assert client.get("/instructors/api/me").json() == {"name": "prof", "role": "instructor"}
     page = client.get("/instructors", follow_redirects=True)
     assert page.status_code == 200 and "Leçons" in page.text and "Espace formateurs" in page.text
+    # Their forms post with their origin (under the chat's `no-referrer`, browsers send `Origin: null`).
+    assert page.headers["referrer-policy"] == "same-origin"
     assert client.get("/instructors/anything/else").status_code == 404
     cross_site = client.post("/instructors/courses/main/reindex", headers={"Origin": "http://evil.example"})
     assert cross_site.status_code == 403

@@ -38,16 +38,20 @@ def test_declined_questions_are_grouped_by_meaning_with_counts_and_examples():
               event(3, "Recette de la pizza ?", reason="not_in_course"), event(4, "Combien vaut le bitcoin ?"),
               event(5, "Et la capitale de l'Australie, alors ?", reason="model_declined"),
               event(6, "Qu'est-ce qu'un LLM ?", refused=False), event(7, "Injection", reason="injection")]
-    groups = declined_groups(events, TopicEmbeddings(), None, 0.5, 0.9, 0.8, {"llm": "Les LLM"})
+    groups = declined_groups(events, TopicEmbeddings(), None, 0.8, {"llm": "Les LLM"})
     assert [(g["count"], g["group"]) for g in groups] == [(3, 1), (1, 2), (1, 3)]
     assert set(groups[0]["examples"]) == {events[0]["question"], events[1]["question"], events[4]["question"]}
     assert groups[0]["reasons"] == {"off_topic": 2, "model_declined": 1} and groups[0]["learners"] == 2
     assert groups[0]["closest_title"] == "Les LLM" and sorted(groups[0]["event_ids"]) == [1, 2, 5]
 
 
-def test_the_suggested_action_follows_how_close_the_course_comes():
-    assert [suggest(s, 0.0, 0.8, 0.9) for s in (0.95, 0.86, 0.5)] == ["rewrite", "ignore", "ignore"]
-    assert suggest(0.82, 0.5, 0.8, 0.9) == "add"  # in the course's words
+def test_the_suggested_action_follows_the_engines_own_decisions():
+    # Mostly declined after the relevance policy let them in: a section comes close but does not answer.
+    assert suggest({"model_declined": 2, "off_topic": 1}, 0.0) == "rewrite"
+    assert suggest({"not_in_course": 1}, 0.9) == "rewrite"
+    # Declined as off the course: a new section when the questions use the course's words, else off-topic.
+    assert suggest({"off_topic": 2, "model_declined": 1}, 0.5) == "add"
+    assert suggest({"off_topic": 1, "model_declined": 1}, 0.2) == "ignore"
 
 
 def test_repaired_and_dropped_answers_are_listed():
@@ -56,7 +60,7 @@ def test_repaired_and_dropped_answers_are_listed():
     assert [(r["id"], r["outcome"]) for r in repaired(events)] == [(1, "dropped"), (2, "repaired")]
 
 
-def test_every_chat_turn_is_logged_with_its_outcome(chat, indexed):
+def test_every_chat_turn_is_logged_with_its_outcome_and_exported(chat, semantic, capsys):
     import chainlit as cl
 
     from tutor.chat.storage import TutorDataLayer, database_url
@@ -65,7 +69,7 @@ def test_every_chat_turn_is_logged_with_its_outcome(chat, indexed):
          replies=(ANSWER,), user=cl.User(identifier="alice", metadata={"role": "learner"}))
 
     async def read():
-        layer = TutorDataLayer(database_url(indexed.data_dir))
+        layer = TutorDataLayer(database_url(semantic.data_dir))
         try:
             return await EventStore(layer.engine).list()
         finally:
@@ -78,6 +82,35 @@ def test_every_chat_turn_is_logged_with_its_outcome(chat, indexed):
     assert answered["lesson_id"] and answered["learner"] == "alice" and answered["thread_id"] and answered["message_id"]
     assert declined["closest_lesson"] and declined["question"] == "Quelle est la capitale de l'Australie ?"
     assert answered["course"] == "main" and answered["index_version"]
+
+    # The exports after these turns: the declined question as a gap, the answered one counted for its
+    # lesson, and a thumbs-down with its comment, in every format.
+    async def thumbs_down():
+        from chainlit.types import Feedback
+
+        layer = TutorDataLayer(database_url(semantic.data_dir))
+        try:
+            await layer.upsert_feedback(Feedback(forId=answered["message_id"], threadId=answered["thread_id"],
+                                                 value=0, comment="trop vague"))
+        finally:
+            await layer.engine.dispose()
+
+    asyncio.run(thumbs_down())
+    capsys.readouterr()
+    assert main(["gaps", "--json"]) == 0
+    gaps = json.loads(capsys.readouterr().out)
+    assert (gaps["turns"], gaps["declined"]) == (3, 1) and gaps["groups"][0]["label"] == declined["question"]
+    assert [u["comment"] for u in gaps["unhelpful"]] == ["trop vague"]
+    assert main(["gaps", "--csv"]) == 0
+    assert [r["count"] for r in csv.DictReader(io.StringIO(capsys.readouterr().out))] == ["1"]
+    assert main(["report", "--csv"]) == 0
+    figures = {r["lesson_id"]: r for r in csv.DictReader(io.StringIO(capsys.readouterr().out))}
+    assert figures[answered["lesson_id"]]["questions"] == "1" and figures[answered["lesson_id"]]["thumbs_down"] == "1"
+    assert main(["feedback", "--json"]) == 0
+    feedback = json.loads(capsys.readouterr().out)
+    assert [(f["helpful"], f["comment"]) for f in feedback] == [(False, "trop vague")]
+    assert main(["feedback", "--csv"]) == 0
+    assert "trop vague" in capsys.readouterr().out
 
 
 def log_events(client, rows):

@@ -87,7 +87,9 @@ def test_an_instructor_updates_the_course_while_a_learner_chats(server, settings
             learner.send(QUESTION)
             assert SOURCE not in learner.answer().lower()
 
-            # The instructor's link in the chat (learners have none), then the lessons page.
+            # The instructor's link in the chat, in the chat's language (learners have none), then the lessons page.
+            assert prof.locator("#instructors-link").inner_text() == "Espace formateurs"
+            prof.screenshot(path=str(ARTIFACTS / "instructors-chat-link.png"))
             prof.locator("#instructors-link").click()
             prof.locator("#lessons").wait_for()
             assert learner.page.locator("#instructors-link").count() == 0

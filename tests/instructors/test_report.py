@@ -62,3 +62,19 @@ def test_the_progress_page_plots_and_exports_the_same_figures(client, capsys):
     assert json.loads(capsys.readouterr().out) == exported
     assert main(["feedback", "--csv"]) == 0
     assert capsys.readouterr().out.startswith("at,helpful,comment,question")
+
+
+def test_the_exports_work_on_a_fresh_data_dir(capsys):
+    """No index and no chat yet (no database either): every export answers, empty, and says what to do."""
+    for command in (["gaps"], ["gaps", "--json"], ["gaps", "--csv"], ["report"], ["report", "--json"],
+                    ["report", "--csv"], ["feedback"], ["feedback", "--json"], ["feedback", "--csv"]):
+        capsys.readouterr()
+        assert main(command) == 0, command
+        out, err = capsys.readouterr()
+        assert "Traceback" not in err and "not initialized" not in err, (command, err)
+        if command == ["gaps", "--json"]:
+            assert json.loads(out)["turns"] == 0
+        if command == ["report"]:
+            assert "run `tutor ingest`" in out
+        if command == ["feedback", "--json"]:
+            assert json.loads(out) == []

@@ -75,6 +75,8 @@ def cmd_report(args, settings: Settings) -> int:
     if args.json or args.csv:
         _emit(args, report, exports.report_csv)
         return 0
+    if not report["lessons"]:
+        print(f"No lesson indexed yet in course '{course.course_id}': run `tutor ingest`.")
     print(f"{'lesson':32} {'questions':>9} {'declines':>8} {'up':>4} {'down':>4} {'graded':>6} {'success':>7} "
           f"{'learners':>8} {'mastery':>7}")
     for r in report["lessons"]:

@@ -12,12 +12,31 @@ from tutor.storage import tables
 from tutor.storage.events import EventStore
 
 
+class _Without:
+    """A logging filter that drops the records containing `text`."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def filter(self, record) -> bool:
+        return self.text not in record.getMessage()
+
+
 @asynccontextmanager
 async def open_layer(settings: Settings):
-    """The chat's database as the CLI opens it (the server uses its own, already open)."""
+    """The chat's database as the CLI opens it (the server uses its own, already open), read only for figures:
+    Chainlit's warning that chat elements would not be persisted means nothing here and is left out."""
+    import logging
+
     from tutor.chat.storage import TutorDataLayer, database_url
 
-    layer = TutorDataLayer(database_url(settings.data_dir, settings.database_url))
+    chainlit_logger = logging.getLogger("chainlit")
+    quiet = _Without("storage client is not initialized")
+    chainlit_logger.addFilter(quiet)
+    try:
+        layer = TutorDataLayer(database_url(settings.data_dir, settings.database_url))
+    finally:
+        chainlit_logger.removeFilter(quiet)
     try:
         yield layer
     finally:
@@ -68,7 +87,7 @@ def group_similarity(settings: Settings) -> float:
 
 
 def build_gaps(engine, data: dict) -> dict:
-    """The gaps report of a course, from its engine (embeddings, index, decline thresholds) and its data."""
+    """The gaps report of a course, from its engine (embeddings, index) and its data."""
     from tutor.course.index import IndexMissingError
     from tutor.instructors.gaps import gaps_report
 
@@ -77,8 +96,8 @@ def build_gaps(engine, data: dict) -> dict:
     except IndexMissingError:
         snapshot = None
     titles = {x["id"]: x["title"] for x in data["lessons"]}
-    return gaps_report(data["events"], data["feedback"], engine.embeddings, snapshot, engine.policy.low,
-                       engine.policy.high, group_similarity(engine.settings), titles)
+    return gaps_report(data["events"], data["feedback"], engine.embeddings, snapshot,
+                       group_similarity(engine.settings), titles)
 
 
 def build_report(data: dict) -> dict:

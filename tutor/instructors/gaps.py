@@ -52,12 +52,19 @@ def cluster(vectors: np.ndarray, similarity: float) -> list[int]:
     return [int(label) for label in model.fit_predict(vectors)]
 
 
-def suggest(score: float, coverage: float, low: float, high: float) -> str:
-    """What to do about a group, with the engine's own thresholds: a section close enough to count as in the
-    course, but which does not give what was asked, is to be rewritten; questions in the course's words call
-    for a new section; the rest is off-topic. (Dense similarity alone does not separate the last two: the
-    e5 model puts a crêpe recipe as close to the course as a question on GPUs.)"""
-    if score >= high:
+# Declined after the engine's relevance policy counted the question as in the course: the course came close
+# (the model found nothing to answer with, or the course did not confirm the statement).
+AFTER_RELEVANT = ("model_declined", "not_in_course")
+
+
+def suggest(reasons: dict[str, int], coverage: float) -> str:
+    """What to do about a group, from the engine's own decisions as logged: when most of its questions were
+    declined after the relevance policy counted them as in the course, a section comes close but does not give
+    what was asked, so it is to be rewritten; questions in the course's words call for a new section; the rest
+    is off-topic. (Dense similarity alone does not separate the last two: the e5 model puts a crêpe recipe as
+    close to the course as a question on GPUs.)"""
+    close = sum(n for reason, n in reasons.items() if reason in AFTER_RELEVANT)
+    if close * 2 > sum(reasons.values()):
         return "rewrite"
     if coverage >= IN_COURSE_WORDS:
         return "add"
@@ -70,7 +77,7 @@ def coverage(question: str, vocabulary: set[str]) -> float:
     return len(words & vocabulary) / len(words) if words else 0.0
 
 
-def declined_groups(events: list[dict], embeddings, snapshot, low: float, high: float, similarity: float,
+def declined_groups(events: list[dict], embeddings, snapshot, similarity: float,
                     lessons: dict[str, str] | None = None) -> list[dict]:
     """The declined turns of `events` grouped by meaning, largest group first."""
     declined = [e for e in events if e["refused"] and e["refusal_reason"] in GAP_REASONS]
@@ -92,17 +99,18 @@ def declined_groups(events: list[dict], embeddings, snapshot, low: float, high: 
         lesson_id = best[0].lesson_id if best else (votes.most_common(1)[0][0] if votes else None)
         rows = [declined[i] for i in members]
         covered = float(np.median([coverage(r["question"], vocabulary) for r in rows]))
+        reasons = dict(Counter(r["refusal_reason"] for r in rows))
         groups.append({
             "label": declined[central]["question"], "count": len(members),
             "learners": len({r["learner"] for r in rows if r["learner"]}),
             "examples": list(dict.fromkeys(r["question"] for r in rows))[:5],
             "questions": [r["question"] for r in rows], "event_ids": [r["id"] for r in rows],
-            "reasons": dict(Counter(r["refusal_reason"] for r in rows)),
+            "reasons": reasons,
             "closest_lesson": lesson_id,
             "closest_title": best[0].lesson_title if best else (lessons or {}).get(lesson_id, lesson_id),
             "closest_section": best[0].section if best else None,
             "similarity": round(score, 3) if hits else None, "coverage": round(covered, 2),
-            "action": suggest(score, covered, low, high) if hits else "add",
+            "action": suggest(reasons, covered) if snapshot else "add",
             "handled": all(r["handled_at"] for r in rows),
             "first_at": min(r["at"] for r in rows), "last_at": max(r["at"] for r in rows),
         })
@@ -135,9 +143,9 @@ def unhelpful(feedback: list[dict]) -> list[dict]:
             for f in feedback if not f.get("helpful")]
 
 
-def gaps_report(events, feedback, embeddings, snapshot, low, high, similarity, lessons=None) -> dict:
+def gaps_report(events, feedback, embeddings, snapshot, similarity, lessons=None) -> dict:
     """The whole gaps report of one course: what the page shows and `tutor gaps` exports."""
-    groups = declined_groups(events, embeddings, snapshot, low, high, similarity, lessons)
+    groups = declined_groups(events, embeddings, snapshot, similarity, lessons)
     return {"declined": sum(g["count"] for g in groups), "turns": len(events),
             "groups": [g for g in groups if not g["handled"]], "handled": [g for g in groups if g["handled"]],
             "unhelpful": unhelpful(feedback), "repaired": repaired(events)}

@@ -18,11 +18,21 @@ HERE = Path(__file__).resolve().parent
 STATIC = {"instructors.css": "text/css", "instructors.js": "text/javascript"}
 
 
+def _code(text: str):
+    """Escaped text whose `commands` are shown as code."""
+    import re
+
+    from markupsafe import Markup, escape
+
+    return Markup(re.sub(r"`([^`]+)`", r"<code>\1</code>", str(escape(text))))
+
+
 @lru_cache(maxsize=1)
 def templates():
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]))
+    env.filters["code"] = _code
     env.filters["when"] = lambda iso: (iso or "")[:16].replace("T", " ")  # 2026-01-31T09:05:00+00:00 -> 2026-01-31 09:05
     return env
 
@@ -33,7 +43,10 @@ def page(request: Request, name: str, status_code: int = 200, **context) -> HTML
     html = templates().get_template(name).render(
         t=translator(language), lang=language, actions=ACTIONS, courses=cfg.catalog(),
         multi=len(cfg.catalog()) > 1, **context)
-    return HTMLResponse(html, status_code=status_code, headers={"Cache-Control": "no-store"})
+    # The chat's own `no-referrer` would make Chromium send `Origin: null` with these pages' form posts, which
+    # the server refuses as cross-origin: the pages send their origin to this server only (never elsewhere).
+    return HTMLResponse(html, status_code=status_code,
+                        headers={"Cache-Control": "no-store", "Referrer-Policy": "same-origin"})
 
 
 def course_settings(course: str) -> Settings:

@@ -38,7 +38,7 @@ def _bars(labels: list[str], series: dict[str, list[float]], title: str, stacked
                 left = [a + b for a, b in zip(left, values)]
             else:
                 ax.barh([p + (n - (len(series) - 1) / 2) * height for p in positions], values, height, label=name)
-        ax.set_yticks(positions, [label[:45] for label in labels])
+        ax.set_yticks(positions, [label if len(label) <= 45 else label[:44].rstrip() + "…" for label in labels])
         ax.invert_yaxis()
         ax.set_title(title)
         if xlim:

@@ -13,7 +13,9 @@
       const link = document.createElement("a");
       link.href = "/instructors";
       link.id = "instructors-link";
-      link.textContent = document.documentElement.lang.startsWith("en") ? "Instructors" : "Espace formateurs";
+      // The browser's language, as the chat and the instructors' pages choose theirs (Chainlit's page always
+      // says lang="en"): French first, English for an English browser.
+      link.textContent = (navigator.language || "fr").toLowerCase().startsWith("en") ? "Instructors" : "Espace formateurs";
       link.style.cssText = "position:fixed;right:1rem;bottom:1rem;z-index:1000;padding:.4rem .9rem;" +
         "border-radius:99px;background:#3b5bdb;color:#fff;font:600 14px system-ui,sans-serif;" +
         "text-decoration:none;box-shadow:0 2px 6px #0003";
