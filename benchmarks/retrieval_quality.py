@@ -1,6 +1,6 @@
 """Retrieval quality of each bundled embedding model on the course, alone and fused with BM25.
 
-Run: .venv/bin/python benchmarks/retrieval_quality.py [--dataset evals/golden.jsonl]
+Run: .venv/bin/python benchmarks/retrieval_quality.py [--dataset evals/answers-dev.jsonl]
 Prints hit@1 / hit@3 / MRR on the dataset's in-course questions (a hit = a retrieved chunk contains
 one of the case's `evidence` strings), and embedding speed.
 """

