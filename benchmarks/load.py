@@ -11,11 +11,13 @@ behind nginx (deploy/stack.py), with a throwaway PostgreSQL for the history.
     .venv/bin/python benchmarks/load.py --model local --learners 10 --questions 2 --ramp 0
 
 Prints p50/p95 time to first token and to the whole answer, errors, the queue (positions shown, how soon,
-waits against the queue's arithmetic: questions ahead x the mean time the model spends on one / its slots),
+waits against the queue's arithmetic: questions ahead x the mean time the model spends on one / its slots;
+an upper bound, since a question ahead that retrieval declines leaves the line without using the model),
 fairness (each learner's mean wait: the spread between the best and worst served learner, and questions
 served before one asked earlier in the same process) and the servers' memory. Learners keep to the chat's
 message rate limit (TUTOR_SERVER__MESSAGES_PER_MINUTE, 20 by default: a few questions with think time stay
-far below it); a refused message counts as an error. Figures from a shared 2-core machine: compare runs made side by side.
+far below it); a refused message counts as an error. Figures from a shared 2-core machine: compare runs made
+side by side.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import statistics
 import sys
@@ -116,7 +119,9 @@ def report(turns: list[Turn], seconds: float, stack: Stack, slots: int = 1) -> N
     if queued:
         shown = [t.queued_at for t in queued]
         waits = [t.queue_wait for t in ok]
-        service = [t.done_at - t.served_at for t in queued if t.served_at is not None and t.done_at is not None]
+        # the model's time per question, from the questions that reached it (a decline leaves the line at once)
+        service = [t.done_at - t.served_at for t in queued
+                   if t.served_at is not None and t.done_at is not None and t.first_token_at is not None]
         mean_service = statistics.mean(service) if service else float("nan")
         predicted = [t.positions[0] * mean_service / slots if t.queued_at is not None else 0.0 for t in ok]
         print(f"  position shown after: p50 {pct(shown, .5):.2f} s, max {max(shown):.2f} s "
@@ -179,7 +184,8 @@ def main() -> None:
                       f"{args.ramp:.0f} s; model {args.model}"
                       f"{f' ({args.fake_delay:g} s per answer)' if args.model == 'fake' else ''}, {slots} slot(s) "
                       f"per process; {args.processes} process(es)"
-                      f"{' behind nginx' if args.processes > 1 else ''}; PostgreSQL")
+                      f"{' behind nginx' if args.processes > 1 else ''}; PostgreSQL; machine load average "
+                      f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
 
                 async def run() -> tuple[list[Turn], float]:
                     await asyncio.gather(*(warm(url) for url in stack.backends))
