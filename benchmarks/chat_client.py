@@ -30,6 +30,9 @@ QUEUED = re.compile(r"^(\d+) questions? (avant la vôtre|before yours)")
 ERRORS = ("Désolé, une erreur", "Sorry, an unexpected error", "ne répond pas", "is not answering",
           "Beaucoup de questions", "Many questions at once", "attend depuis plus de", "has waited over",
           "trop de demandes", "too many requests")
+# The chat's refusal of a message over the learner's rate limit (tutor/chat/throttle.py): sent on its own, with
+# no task around it, so it ends the turn at once.
+REFUSED = ("beaucoup de messages d'un coup", "many messages at once")
 
 
 @dataclass
@@ -37,6 +40,7 @@ class Turn:
     """One question: seconds from asking to each moment (None: it did not happen)."""
 
     question: str
+    asked_at: float = 0.0  # when it was sent (time.perf_counter(), shared by every client of the process)
     queued_at: float | None = None  # first "N questions avant la vôtre…"
     positions: list[int] = field(default_factory=list)  # every position shown, in order
     served_at: float | None = None  # the position message removed: the model started on it
@@ -100,7 +104,7 @@ class ChatClient:
     async def ask(self, question: str, timeout: float = 600) -> Turn:
         self._turn, self._queue_message = Turn(question), None
         self._done.clear()
-        self._started = time.perf_counter()
+        self._started = self._turn.asked_at = time.perf_counter()
         await self.sio.emit("client_message", {"message": {
             "id": str(uuid.uuid4()), "threadId": "", "name": "User", "type": "user_message", "output": question,
             "createdAt": datetime.now(UTC).isoformat().replace("+00:00", "Z"), "metadata": {}}, "fileReferences": []})
@@ -148,8 +152,11 @@ class ChatClient:
             turn.first_token_at = now
         elif event == "new_message" and step.get("type") == "assistant_message":
             turn.answer = output
-            if step.get("isError") or step.get("name") == "Error" or any(e in output for e in ERRORS):
+            if step.get("isError") or step.get("name") == "Error" or any(e in output for e in ERRORS + REFUSED):
                 turn.error = output[:200]
+            if self._depth == 0 and any(r in output for r in REFUSED):
+                turn.done_at = now
+                self._done.set()
 
 
 async def thread_of(client: ChatClient) -> dict:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import subprocess
@@ -106,6 +107,7 @@ def main() -> None:
         return build(Path(args.build[0]), Path(args.build[1]))
     cases = [json.loads(line) for line in open(ROOT / "evals" / "answers-dev.jsonl", encoding="utf-8")]
     questions = [c["question"] for c in cases if not c.get("history")][:60]
+    print(f"machine load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.chunks:
             kb, data = Path(tmp) / f"kb-{n}", Path(tmp) / f"data-{n}"

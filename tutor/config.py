@@ -79,6 +79,8 @@ class LLMSettings(BaseModel):
         default_factory=lambda: ["Réponse de test [1]."],
         description="Replies of the fake model, in turn (tests only).",
     )
+    fake_delay_s: float = Field(0.0, description="Seconds the fake model takes before each reply, holding its slot "
+                                "in the queue as a slow model would (load tests only).")
     fake_verdicts: list[float] = Field(
         default_factory=lambda: [1.0],
         description="Probabilities of \"yes\" the fake model gives to yes/no readings, in turn (tests only).",

@@ -159,6 +159,19 @@ def test_the_provider_stops_generating_when_the_learner_leaves(settings):
     assert "".join(provider.stream([("human", "Bonjour")])).startswith("un deux")
 
 
+def test_a_slow_fake_model_holds_its_slot_for_its_delay(settings, monkeypatch):
+    """TUTOR_LLM__FAKE_DELAY_S (load tests): each reply waits that long, with the model's slot held, as a slow
+    model would. The sleep is observed, not timed."""
+    from tutor.providers import fake
+
+    settings = settings.model_copy(update={"llm": settings.llm.model_copy(update={
+        "fake_responses": ["un deux"], "fake_delay_s": 2.5, "concurrency": 1})})
+    provider, seen = ChatProvider(settings), []
+    monkeypatch.setattr(fake, "sleep", lambda s: seen.append((s, queue_for(settings).stats()["busy"])))
+    assert "".join(provider.stream([("human", "Bonjour")])) == "un deux"
+    assert seen == [(2.5, 1)]
+
+
 class Throttled(Exception):
     status_code = 429
 

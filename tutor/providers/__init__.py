@@ -141,5 +141,6 @@ def make_chat_model(settings: Settings, **overrides) -> BaseChatModel:
         case "fake":
             from tutor.providers.fake import RecordingFakeChatModel
 
-            return RecordingFakeChatModel(messages=itertools.cycle(cfg.fake_responses), verdicts=cfg.fake_verdicts)
+            return RecordingFakeChatModel(messages=itertools.cycle(cfg.fake_responses), verdicts=cfg.fake_verdicts,
+                                          delay_s=cfg.fake_delay_s)
     raise ProviderConfigError(f"unknown LLM provider {cfg.provider!r}")

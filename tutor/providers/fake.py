@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from time import sleep
 from typing import Any
 
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
@@ -12,11 +13,13 @@ from pydantic import Field
 
 class RecordingFakeChatModel(GenericFakeChatModel):
     """`GenericFakeChatModel` that keeps the messages of each call in `calls` (tests assert on them), and
-    answers yes/no readings with the probabilities of `verdicts`, in turn (recorded in `readings`)."""
+    answers yes/no readings with the probabilities of `verdicts`, in turn (recorded in `readings`). With
+    `delay_s`, each reply takes that long before its first token (a slow model, for load tests)."""
 
     calls: list[list[BaseMessage]] = Field(default_factory=list)
     readings: list[list[BaseMessage]] = Field(default_factory=list)
     verdicts: list[float] = Field(default_factory=lambda: [1.0])
+    delay_s: float = 0.0
     model_name: str = "fake"
 
     def choice_probabilities(self, messages: list[BaseMessage], choices: dict) -> dict[str, float]:
@@ -30,4 +33,6 @@ class RecordingFakeChatModel(GenericFakeChatModel):
 
     def _generate(self, messages: list[BaseMessage], stop=None, run_manager=None, **kwargs: Any) -> ChatResult:
         self.calls.append(list(messages))
+        if self.delay_s > 0:
+            sleep(self.delay_s)
         return super()._generate(messages, stop=stop, run_manager=run_manager, **kwargs)
