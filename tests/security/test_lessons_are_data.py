@@ -217,6 +217,38 @@ def _can_mount_tmpfs() -> bool:
     return probe.returncode == 0
 
 
+def _can_mount_read_only() -> bool:
+    if not shutil.which("unshare"):
+        return False
+    probe = subprocess.run(["unshare", "-Urm", "sh", "-c", "mount --bind /tmp /tmp && mount -o remount,bind,ro /tmp"],
+                           capture_output=True)
+    return probe.returncode == 0
+
+
+@pytest.mark.skipif(not _can_mount_read_only(), reason="needs unshare and a read-only bind mount in a user namespace")
+def test_an_index_folder_it_may_not_write_gives_a_clear_message_and_ask_still_answers(kb, tmp_path):
+    """A refused write for real (tests run as root, so a chmod would not stop them): the index folder is
+    mounted read-only, in a private mount namespace, for the second ingest."""
+    assert tutor("ingest", str(kb), cwd=tmp_path).returncode == 0
+    index = tmp_path / "data" / "index"
+    before = (index / "CURRENT").read_text()
+    (kb / "01-modeles-de-base.md").write_text((kb / "01-modeles-de-base.md").read_text() + "\n## Encore\n\nDu texte.\n")
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    script = f"""
+        mount --bind {index} {index} && mount -o remount,bind,ro {index} || exit 99
+        {sys.executable} -m tutor.cli ingest {kb}
+    """
+    run = subprocess.run(["unshare", "-Urm", "sh", "-c", script], env=env, cwd=tmp_path, capture_output=True,
+                         text=True, timeout=300)
+    assert run.returncode == 2, (run.stdout, run.stderr)
+    assert "No permission to write the index" in run.stderr and "previous index keeps serving" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert (index / "CURRENT").read_text() == before
+    assert [p.name for p in (index / "versions").iterdir() if p.name.endswith(".tmp")] == []
+    asked = tutor("ask", "Qu'est-ce qu'un modèle de base ?", "--json", cwd=tmp_path)
+    assert asked.returncode == 0, asked.stderr
+
+
 @pytest.mark.real
 @pytest.mark.skipif(not _can_mount_tmpfs(), reason="needs unshare and a tmpfs mount in a user namespace")
 def test_a_really_full_disk_gives_a_clear_message_and_ask_still_answers(kb, tmp_path):
