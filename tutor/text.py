@@ -15,8 +15,14 @@ from functools import lru_cache
 # Zero-width and bidi controls can hide text from a reader while the model still sees it.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\ufeff"
                                     "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
-# Chat-template tokens (Qwen/ChatML, Llama, ...) must never reach the model from data.
-_TEMPLATE_TOKENS = re.compile(r"<\|[^|>]{1,40}\|>|\[/?INST\]|<</?SYS>>", re.IGNORECASE)
+# Chat-template tokens of the common model families must never reach the model from data (a lesson, a learner).
+TEMPLATE_TOKENS = re.compile(
+    r"<\|[^|<>\n]{1,40}\|>"            # ChatML/Qwen <|im_start|>, Llama 3 <|eot_id|>, <|user|>, <|endoftext|> ...
+    r"|<｜[^｜<>\n]{1,40}｜>"            # DeepSeek: <｜begin▁of▁sentence｜>
+    r"|\[/?INST\]|<</?SYS>>"          # Llama 2, Mistral
+    r"|<(?:start|end)_of_turn>",      # Gemma
+    re.IGNORECASE,
+)
 _ELISION_RE = re.compile(r"\b(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)['’]", re.IGNORECASE)
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
 
@@ -25,7 +31,7 @@ def clean_text(text: str) -> str:
     """Drop control, zero-width and chat-template characters; normalise Unicode; collapse spaces."""
     text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
     text = "".join(c for c in text if c in "\n\t" or unicodedata.category(c)[0] != "C")
-    text = _TEMPLATE_TOKENS.sub(" ", text)
+    text = TEMPLATE_TOKENS.sub(" ", text)
     return re.sub(r"[ \t]+", " ", text).strip()
 
 

@@ -1,5 +1,7 @@
 """The engine's branches with fake models chosen by settings, on a real Chroma index of the course."""
 
+import re
+
 import pytest
 
 from tutor.course.ingest import ingest
@@ -70,6 +72,17 @@ def test_off_course_questions_are_declined_without_calling_the_model(indexed, qu
     assert result.language == language and result.answer.startswith(starts)
     assert result.closest_lessons and all(lesson["title"] in result.answer for lesson in result.closest_lessons)
     assert tutor.llm.model.calls == [] and result.citations == []
+
+
+@pytest.mark.parametrize("question, invitation", [("Donne-moi une recette de crêpes.", "Posez-moi"),
+                                                    ("What is the best way to learn to play the guitar?", "Ask me")])
+def test_a_declines_invitation_is_its_own_paragraph_not_part_of_the_last_lesson(indexed, question, invitation):
+    from markdown_it import MarkdownIt
+
+    html = MarkdownIt("commonmark").render(make_tutor(indexed, "x").ask(question).answer)
+    items = re.findall(r"<li>(.*?)</li>", html, re.S)
+    assert items and not any(invitation in item for item in items)
+    assert re.search(rf"<p>{invitation}[^<]*</p>", html), html
 
 
 def test_a_question_asking_for_a_fact_the_course_lacks_is_declined(indexed):

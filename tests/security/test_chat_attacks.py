@@ -29,7 +29,13 @@ def two_learners(chat_server):
         chat_server.ask(client, f"Sur combien de mots les LLM sont-ils formés ? ({name})")
         client.disconnect()
         people[name] = http
-    time.sleep(1.0)  # Chainlit stores steps and elements in background tasks
+    for http in people.values():  # Chainlit stores steps and elements in background tasks
+        owner = user_id(chat_server, identifier_of(http))
+        assert wait_for(lambda owner=owner: chat_server.db('SELECT count(*) FROM elements WHERE "objectKey" LIKE ?',
+                                                           owner + "/%")[0][0], 30), "the sources are stored under their learner"
+        assert wait_for(lambda owner=owner: chat_server.db(
+            """SELECT count(*) FROM steps s JOIN threads t ON t."id" = s."threadId"
+               WHERE t."userId" = ? AND s."type" = 'assistant_message' """, owner)[0][0], 30)
     return people
 
 

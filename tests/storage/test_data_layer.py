@@ -78,3 +78,31 @@ def test_history_feedback_and_progress_round_trip(database_url, tmp_path, caplog
     assert found["recent"] == ["q2", "q1"] and found["user"].metadata == {"role": "learner"}
     assert found["deleted"] is None
     assert [r.getMessage() for r in caplog.records if r.name.startswith("chainlit")] == []
+
+
+def test_sources_stored_before_the_thread_row_belong_to_the_sessions_learner(tmp_path):
+    """Chainlit writes the thread's row (with its owner) and the first answer's sources in separate background
+    tasks: a source stored first went to `unknown/`, where its learner could never read it again."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'chat.db'}"
+    thread_id, elsewhere = str(uuid.uuid4()), str(uuid.uuid4())
+
+    async def main():
+        layer = TutorDataLayer(url, storage_provider=LocalStorageClient(tmp_path / "elements"))
+        try:
+            user = await layer.create_user(cl.User(identifier="apprenant-abc", metadata={"role": "learner"}))
+            session = HTTPSession(id=str(uuid.uuid4()), client_type="webapp", thread_id=thread_id, user=user)
+            context_var.set(ChainlitContext(session, RecordingEmitter(session)))
+            own = cl.Text(name="[1] Les LLM", content="Les LLM...", display="side", for_id=str(uuid.uuid4()))
+            other = cl.Text(name="[1] Ailleurs", content="...", display="side", for_id=str(uuid.uuid4()))
+            other.thread_id = elsewhere  # another thread, not this session's: never attributed to its learner
+            await layer.create_element(own)
+            await layer.create_element(other)
+            keys = {name: key for name, key in [tuple(r.values()) for r in await layer.execute_sql(
+                'SELECT "name", "objectKey" FROM elements', {})]}
+            return user.id, keys
+        finally:
+            await layer.engine.dispose()
+
+    user_id, keys = asyncio.run(main())
+    assert keys["[1] Les LLM"].startswith(user_id + "/")
+    assert keys["[1] Ailleurs"].startswith("unknown/")

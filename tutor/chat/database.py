@@ -42,14 +42,20 @@ async def export_feedback(url: str) -> list[dict]:
     """
     engine = create_async_engine(url)
     try:
+        return await read_feedback(engine)
+    finally:
+        await engine.dispose()
+
+
+async def read_feedback(engine) -> list[dict]:
+    """`export_feedback` on an open SQLAlchemy engine (the CLI's, or the chat's own data layer's)."""
+    try:
         async with engine.connect() as conn:
             rows = (await conn.execute(text(FEEDBACK_SQL))).mappings().all()
     except (OperationalError, ProgrammingError) as exc:
         if "no such table" in str(exc) or "does not exist" in str(exc):
             return []
         raise
-    finally:
-        await engine.dispose()
     return [feedback_row(row) for row in rows]
 
 

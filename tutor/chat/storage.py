@@ -50,6 +50,22 @@ class TutorDataLayer(SQLAlchemyDataLayer):
             return None
         return await super().update_step(step_dict)
 
+    async def _get_user_id_by_thread(self, thread_id: str) -> str | None:
+        """The owner under whose folder Chainlit stores an element (`<owner id>/<element id>/<name>`). Chainlit
+        reads it from the thread's row, which a background task may not have written yet when the first
+        answer's sources are stored: they then went to `unknown/`, and their learner got 404 for them. The
+        learner of the session whose own thread it is owns them then."""
+        owner = await super()._get_user_id_by_thread(thread_id)
+        if owner:
+            return owner
+        try:
+            from chainlit.context import context
+
+            session = context.session
+        except Exception:  # noqa: BLE001 - outside a chat (a script): no session to ask
+            return None
+        return getattr(session.user, "id", None) if session.thread_id == thread_id else None
+
     async def owner_of_step(self, step_id: str) -> tuple[str, str] | None:
         """(thread id, learner identifier) of a stored message or step, or None."""
         rows = await self.execute_sql(

@@ -99,14 +99,11 @@ def cmd_feedback(args, settings: Settings) -> int:
             return EXIT_BAD_INPUT
         rows = _figures(course, "feedback")
     else:
-        from tutor.chat.storage import export_feedback
+        from tutor.chat.database import read_feedback
 
         async def collect() -> list[dict]:
             async with open_layer(settings) as layer:
-                try:
-                    return await export_feedback(layer)
-                except Exception:  # no chat yet: no tables
-                    return []
+                return await read_feedback(layer.engine)  # none before the first chat
 
         rows = asyncio.run(collect())
     if args.json or args.csv:

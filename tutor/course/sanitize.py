@@ -14,13 +14,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-TEMPLATE_TOKENS = re.compile(
-    r"<\|[^|<>\n]{1,40}\|>"            # <|im_start|>, <|eot_id|>, <|user|>, <|endoftext|> ...
-    r"|<｜[^｜<>\n]{1,40}｜>"            # DeepSeek: <｜begin▁of▁sentence｜>
-    r"|\[/?INST\]|<</?SYS>>"          # Llama 2, Mistral
-    r"|<(?:start|end)_of_turn>",      # Gemma
-    re.IGNORECASE,
-)
+from tutor.text import TEMPLATE_TOKENS
+
 _INVISIBLE = set("\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\ufeff"
                  "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 

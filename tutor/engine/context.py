@@ -3,16 +3,28 @@ as data.
 
 Reading the prompt is most of the time to the first word on a CPU, so each extract keeps the lines that
 matter to the question within a budget (the best extract gets the most room; a list the question asks for
-is kept whole, so an answer can name every item). Lesson text is data: every extract is cleaned of chat-
-template tokens and set between markers the instructions tell the model never to obey.
+is kept whole, so an answer can name every item). Lesson text is data: every extract, its lesson title and
+section included, is cleaned of chat-template tokens and set between markers the instructions tell the model
+never to obey; the markers themselves cannot occur inside (a lesson line `>>>` would close the fence early
+and put what follows among the instructions).
 """
 
 from __future__ import annotations
+
+import re
 
 from tutor.engine.claims import units
 from tutor.text import analyze, clean_text
 
 BUDGETS = (900, 450, 300)  # characters of extract text for the 1st, 2nd and 3rd extract
+OPEN, CLOSE = "<<<", ">>>"  # the fence the prompts' instructions name
+_MARKERS = re.compile(r"<{3,}|>{3,}")
+
+
+def fenced_data(text: str) -> str:
+    """`text` cleaned, with any run of three or more `<` or `>` turned into look-alike angle quotes (‹‹‹, ›››):
+    inside the fence, nothing can close it. (Python's `>>>` prompt in a lesson still reads as one.)"""
+    return _MARKERS.sub(lambda m: ("‹" if m.group(0)[0] == "<" else "›") * len(m.group(0)), clean_text(text))
 
 
 def trimmed(question: str, text: str, budget: int) -> str:
@@ -45,7 +57,7 @@ def extracts_block(question: str, chunks) -> str:
     blocks = []
     for n, chunk in enumerate(chunks, 1):
         budget = BUDGETS[min(n - 1, len(BUDGETS) - 1)]
-        title = clean_text(f"{chunk.lesson_title} — {chunk.section}")
-        body = clean_text(trimmed(question, chunk.text, budget))
-        blocks.append(f"[{n}] {title}\n<<<\n{body}\n>>>")
+        title = fenced_data(f"{chunk.lesson_title} — {chunk.section}")
+        body = fenced_data(trimmed(question, chunk.text, budget))
+        blocks.append(f"[{n}] {OPEN}\n{title}\n{body}\n{CLOSE}")
     return "\n\n".join(blocks)

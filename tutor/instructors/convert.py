@@ -13,7 +13,7 @@ import yaml
 
 from tutor.i18n import Text
 from tutor.instructors.access import InstructorError
-from tutor.text import _TEMPLATE_TOKENS, slugify
+from tutor.text import TEMPLATE_TOKENS, slugify
 
 TEXT_SUFFIXES = (".md", ".markdown", ".txt")
 CONVERTED_SUFFIXES = (".pdf", ".docx")
@@ -106,7 +106,7 @@ def first_line(body: str) -> str:
 
 def template_tokens(text: str) -> list[str]:
     """Chat-template tokens ("<|im_start|>", "[INST]"...) that must never reach the model from a lesson."""
-    return sorted(set(_TEMPLATE_TOKENS.findall(text)))
+    return sorted(set(TEMPLATE_TOKENS.findall(text)))
 
 
 def to_markdown(name: str, data: bytes, suffix: str) -> str:

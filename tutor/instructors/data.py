@@ -4,39 +4,31 @@ page and its export show the same figures: a course's turns, feedback, graded an
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from tutor.config import MAIN_COURSE, Settings
 from tutor.storage import tables
 from tutor.storage.events import EventStore
 
 
-class _Without:
-    """A logging filter that drops the records containing `text`."""
+@dataclass
+class Database:
+    """What the figures need of a database: its SQLAlchemy engine (the chat's data layer has one too)."""
 
-    def __init__(self, text: str):
-        self.text = text
-
-    def filter(self, record) -> bool:
-        return self.text not in record.getMessage()
+    engine: AsyncEngine
 
 
 @asynccontextmanager
 async def open_layer(settings: Settings):
-    """The chat's database as the CLI opens it (the server uses its own, already open), read only for figures:
-    Chainlit's warning that chat elements would not be persisted means nothing here and is left out."""
-    import logging
+    """The chat's database as the CLI opens it (the server uses its own, already open). SQLAlchemy alone:
+    importing Chainlit would write its permissive default config and a `.files/` folder into the working
+    folder of an instructor's shell."""
+    from tutor.chat.database import database_url
 
-    from tutor.chat.storage import TutorDataLayer, database_url
-
-    chainlit_logger = logging.getLogger("chainlit")
-    quiet = _Without("storage client is not initialized")
-    chainlit_logger.addFilter(quiet)
-    try:
-        layer = TutorDataLayer(database_url(settings.data_dir, settings.database_url))
-    finally:
-        chainlit_logger.removeFilter(quiet)
+    layer = Database(create_async_engine(database_url(settings.data_dir, settings.database_url)))
     try:
         yield layer
     finally:
@@ -46,12 +38,9 @@ async def open_layer(settings: Settings):
 async def feedback_of(layer, course: str, events: list[dict] | None = None) -> list[dict]:
     """The feedback on a course's answers (a thread belongs to the course its turns were logged under; the
     threads of no logged turn belong to the first course)."""
-    from tutor.chat.storage import export_feedback
+    from tutor.chat.database import read_feedback
 
-    try:
-        rows = await export_feedback(layer)
-    except Exception:  # no history yet: Chainlit's tables are created with the first chat
-        return []
+    rows = await read_feedback(layer.engine)  # none before the first chat
     all_events = events if events is not None else await EventStore(layer.engine).list()
     courses = {e["thread_id"]: e["course"] for e in all_events if e["thread_id"]}
     return [row for row in rows if courses.get(row["thread_id"], MAIN_COURSE) == course]
