@@ -59,3 +59,15 @@ def test_a_table_row_keeps_its_marker_inside_the_last_cell():
     assert check.answer.splitlines()[-1] == "| Prompt | Une demande textuelle donnée à un modèle de base [1]. |"
     row = "| Prompt | Une demande textuelle donnée à un modèle de base |"  # no full stop: before the last bar
     assert check_citations(row, extracts).answer == "| Prompt | Une demande textuelle donnée à un modèle de base [1] |"
+
+
+def test_a_repair_quotes_a_sentence_a_whole_list_never_a_heading():
+    from tutor.engine.citations import quotation
+
+    extract = ("Les modèles de base — Les tâches en aval\nUn modèle de base peut réaliser des tâches en aval telles que :"
+               "\n\n- **Génération de texte** ;\n- **Synthèse** ;\n- Extraction d'informations.\n\nIls sont polyvalents.")
+    assert quotation("Ils sont polyvalents.", extract) == "« Ils sont polyvalents. »"
+    assert quotation("Un modèle de base peut réaliser des tâches en aval telles que :", extract) == \
+        "« Un modèle de base peut réaliser des tâches en aval telles que : Génération de texte ; Synthèse ; " \
+        "Extraction d'informations. »"
+    assert quotation("Les modèles de base — Les tâches en aval", extract) is None

@@ -22,3 +22,17 @@ def test_an_answer_that_only_repeats_the_question_is_not_shown(semantic):
     llm = semantic.llm.model_copy(update={"provider": "fake", "fake_responses": [QUESTION]})
     result = Tutor(semantic.model_copy(update={"llm": llm})).ask(QUESTION)
     assert result.refused and result.answer != QUESTION
+
+
+def test_when_nothing_the_model_wrote_holds_a_question_on_what_the_course_never_mentions_is_declined(semantic):
+    def ask(question):
+        llm = semantic.llm.model_copy(update={"provider": "fake", "fake_verdicts": [0.0], "fake_responses": [
+            "Stable Diffusion est un modèle utilisé pour la génération de texte [1]."]})
+        return Tutor(semantic.model_copy(update={"llm": llm})).ask(question)
+
+    # The model's sentence is read as not stated by the lesson: its own words are replaced by the lesson's...
+    about = ask("Stable Diffusion est utilisé pour quoi ?")
+    assert not about.refused and about.repaired_sentences and "images" in about.answer
+    # ...which say nothing of who made it: "inventé" is a word the course never uses.
+    who = ask("Qui a inventé Stable Diffusion ?")
+    assert who.refused and who.refusal_reason == "unsupported"

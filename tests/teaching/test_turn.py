@@ -80,7 +80,8 @@ def test_a_wrong_statement_is_never_confirmed(semantic):
     assert isinstance(events[0], Found) and isinstance(events[-1], Done)
     result = events[-1].result
     assert result.act == "statement" and result.grade["verdict"] == "incorrect"  # "trois" vs "quatre parties"
-    assert "Ce n'est pas ce que dit le cours" in result.answer and result.citations
+    assert "Non, ce n'est pas ce que dit le cours" in result.answer and result.citations
+    assert 1 <= result.citations[0].n <= len(result.retrieved)  # the cited extract is among those shown
     right = t.ask("Je pense qu'un prompt contient des instructions, c'est bien ça ?", Session())
     assert right.act == "statement" and right.grade["verdict"] == "correct"
     # Not a copy of the course and read "no" by the model: never confirmed.

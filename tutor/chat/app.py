@@ -12,7 +12,7 @@ import chainlit as cl
 
 from tutor.chat import commands, prompting, server, teaching
 from tutor.chat.render import say_error
-from tutor.chat.services import choose_course, course_profiles, get_engine, settings
+from tutor.chat.services import choose_course, course_profiles, get_teacher, settings
 from tutor.chat.storage import TutorDataLayer
 from tutor.chat.views import STARTERS
 from tutor.engine.result import AskOptions
@@ -39,7 +39,8 @@ if len(settings().catalog()) > 1:  # several courses: learners choose one at the
 
 @cl.on_app_startup
 async def start_loading() -> None:
-    asyncio.get_running_loop().create_task(get_engine())
+    # The engine (model loaded and warmed up) and the teacher (act classifier trained) before the first learner.
+    asyncio.get_running_loop().create_task(get_teacher())
 
 
 @cl.set_starters

@@ -123,8 +123,10 @@ def check_citations(
         text = bare
         if judge is not None and judged:
             verdict = judge(bare, marks[0]) if marks else None
-            if verdict is not None and verdict.label == "contradicted" and verdict.evidence:
-                text, check.outcome, check.reason = f"« {_plain(verdict.evidence)} »", "repaired", verdict.reason
+            quote = quotation(verdict.evidence, extracts[marks[0] - 1]) \
+                if verdict is not None and verdict.label == "contradicted" and verdict.evidence else None
+            if quote:
+                text, check.outcome, check.reason = quote, "repaired", verdict.reason
             elif verdict is None or verdict.label != "supported":
                 marks, check.outcome = [], "dropped"
                 check.reason = verdict.reason if verdict is not None else "no_extract"
@@ -139,6 +141,36 @@ def check_citations(
             continue
         out.append(_with_markers(text, marks))
     return CitationCheck("".join(out).strip(), used, dropped, checks)
+
+
+_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
+
+
+def quotation(evidence: str, extract: str) -> str | None:
+    """What replaces a contradicted sentence: the extract's own sentence, quoted; when that sentence introduces
+    a list ("... telles que :"), the list's items with it; nothing for the extract's heading, which states
+    no fact (the sentence is then dropped)."""
+    text = course_words(evidence, extract)
+    return f"« {text} »" if text else None
+
+
+def course_words(evidence: str, extract: str) -> str | None:
+    """The course's own words for `evidence` (a unit of `extract`), without Markdown, a list with its
+    introduction; None for the extract's heading."""
+    lines = extract.splitlines()
+    if lines and " — " in lines[0] and evidence.strip() == lines[0].strip():
+        return None
+    plain = _plain(evidence)
+    if not plain.endswith(":"):
+        return plain
+    start = next((i for i, line in enumerate(lines) if evidence.strip() in line), len(lines))
+    items = []
+    for line in lines[start + 1:]:
+        if _ITEM.match(line):
+            items.append(_plain(line))
+        elif line.strip() or items:
+            break
+    return f"{plain} {' ; '.join(items)}" if items else None
 
 
 def _plain(text: str) -> str:

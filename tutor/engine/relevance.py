@@ -95,6 +95,11 @@ def coverage(question: str, extracts: list[str]) -> float:
     return sum(any(found(stem, vocabulary) for stem in term) for term in terms) / len(terms)
 
 
+def unknown_terms(question: str, vocabulary: set[str]) -> list[set[str]]:
+    """The question's meaning words that `vocabulary` (the whole course's) does not have at all."""
+    return [term for term in question_terms(question) if not any(found(stem, vocabulary) for stem in term)]
+
+
 @dataclass
 class RelevancePolicy:
     """Decides from retrieval alone whether a question is about the course (no LLM call)."""

@@ -38,6 +38,13 @@ class RetrievedChunk:
     dense_score: float
     bm25_score: float
 
+    @classmethod
+    def of(cls, hit, n: int) -> RetrievedChunk:
+        """A retrieval hit as the result shows it (`n`: its extract number)."""
+        c = hit.chunk
+        return cls(n, c.id, c.lesson_id, c.lesson_title, c.section, c.text, round(hit.score, 4),
+                   round(hit.dense_score, 4), round(hit.bm25_score, 4))
+
 
 @dataclass
 class Timings:

@@ -25,7 +25,7 @@ from tutor.engine.draft import strip_echo
 from tutor.engine.events import Done, Event, Found, Token, collect
 from tutor.engine.formats import check_formatted
 from tutor.engine.input import clean_question, looks_like_injection
-from tutor.engine.relevance import SUPPORT_SIMILARITY, RelevancePolicy, closest_lessons
+from tutor.engine.relevance import SUPPORT_SIMILARITY, RelevancePolicy, closest_lessons, unknown_terms
 from tutor.engine.result import AskOptions, Citation, RetrievedChunk, TutorResult
 from tutor.engine.retrieval import HybridRetriever, Retrieval
 from tutor.engine.support import SupportJudge
@@ -71,6 +71,7 @@ class Tutor:
         self.policy = RelevancePolicy.for_settings(settings)
         self.llm = ChatProvider(settings, chat_model)
         self.judge = SupportJudge(self.llm)
+        self._words: tuple[str, set[str]] | None = None  # the course's meaning words, per index version
 
     def warm_up(self) -> None:
         """Load the model and read the fixed start of the answer prompt once, before the first learner."""
@@ -162,7 +163,7 @@ class Tutor:
         turn.result.standalone_question = retrieval.query
         turn.result.timings.retrieval_ms = turn.ms()
         turn.result.index_version = retrieval.snapshot.name
-        turn.result.retrieved = [_retrieved(h, n) for n, h in enumerate(retrieval.hits, 1)]
+        turn.result.retrieved = [RetrievedChunk.of(h, n) for n, h in enumerate(retrieval.hits, 1)]
         return retrieval
 
     def _prompt(self, turn: Turn, retrieval: Retrieval) -> PromptParts:
@@ -192,6 +193,11 @@ class Tutor:
             draft, turn.prompt.output, lambda text: check_citations(text, texts, similarity, threshold, judge))
         if not check.used and (check.judged or not analyze(draft)):
             # Nothing in the extracts supports this answer (it was invented), or it has no words. Say so.
+            return self._decline(turn, "unsupported", retrieval)
+        if check.repaired and not any(s.outcome == "kept" and s.supported for s in check.sentences) \
+                and unknown_terms(turn.question, self._vocabulary(retrieval.snapshot)):
+            # Nothing the model wrote held, and the question asks about what the course never mentions ("Qui
+            # a inventé Stable Diffusion ?"): the course's sentences about the rest would not answer it.
             return self._decline(turn, "unsupported", retrieval)
         result.answer = check.answer
         if turn.prompt.output != "json":
@@ -230,6 +236,12 @@ class Tutor:
         result.timings.total_ms = turn.ms()
         return result
 
+    def _vocabulary(self, snapshot) -> set[str]:
+        """Every meaning word of the course (the published version's chunks), computed once per version."""
+        if self._words is None or self._words[0] != snapshot.name:
+            self._words = (snapshot.name, set().union(*(analyze(c.embed_text) for c in snapshot.chunks)))
+        return self._words[1]
+
     def _similarity(self, retrieval: Retrieval):
         """(similarity(sentence, n), threshold) over the extracts' stored vectors, for cross-language support."""
         threshold = SUPPORT_SIMILARITY.get(embedding_model_name(self.settings.embeddings))
@@ -248,12 +260,6 @@ class Tutor:
 
     def _render(self, prompt: PromptFile, language: str, **values: str) -> PromptParts:
         return prompt.render(language_rule=language_rule(language), **values)
-
-
-def _retrieved(hit, n: int) -> RetrievedChunk:
-    c = hit.chunk
-    return RetrievedChunk(n, c.id, c.lesson_id, c.lesson_title, c.section, c.text, round(hit.score, 4),
-                          round(hit.dense_score, 4), round(hit.bm25_score, 4))
 
 
 def _hold_marker(tokens: Iterator[str]) -> Iterator[str]:

@@ -48,9 +48,10 @@ QUIZ_ADVICE = {
                 "Read the lesson again, then try `/quiz` again: `/progres` shows what to review."),
 }
 STATEMENT = {
-    "correct": Text("✅ **C'est juste**, le cours le dit :", "✅ **That's right**, the course says so:"),
+    "correct": Text("✅ **Oui, c'est juste**, le cours le dit :", "✅ **Yes, that's right**, the course says so:"),
     "partial": Text("🟡 **En partie** : le cours dit plus précisément :", "🟡 **Partly**: the course says, more precisely:"),
-    "incorrect": Text("❌ **Ce n'est pas ce que dit le cours.** Il dit :", "❌ **That's not what the course says.** It says:"),
+    "incorrect": Text("❌ **Non, ce n'est pas ce que dit le cours.** Il dit :",
+                      "❌ **No, that's not what the course says.** It says:"),
     "unknown": Text("🤔 **Le cours ne dit pas cela**, je ne peux donc pas le confirmer. Voici ce qu'il dit de plus proche :",
                     "🤔 **The course doesn't say that**, so I can't confirm it. Here is the closest it says:"),
 }

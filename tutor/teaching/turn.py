@@ -12,9 +12,11 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 
+from tutor.engine.citations import course_words
+from tutor.engine.claims import aligned
 from tutor.engine.events import Done, Event, Found
 from tutor.engine.input import clean_question
-from tutor.engine.result import AskOptions, Citation, TutorResult
+from tutor.engine.result import AskOptions, Citation, RetrievedChunk, TutorResult
 from tutor.engine.support import SupportJudge
 from tutor.i18n import SUPPORTED, conversation_language, detect_language
 from tutor.teaching import feedback, replies
@@ -275,15 +277,18 @@ class Teacher:
             return result
         verdict, chunk = ranked[0]
         label = {"supported": "correct", "contradicted": "incorrect"}.get(verdict.label, "unknown")
-        quote = verdict.evidence or chunk.text
+        quote = course_words(verdict.evidence, chunk.embed_text) if verdict.evidence else None
+        quote = quote or course_words(aligned(claim, chunk.text, 1)[0], chunk.text) or chunk.text
         body = f"{feedback.STATEMENT[label].get(language)}\n\n> {quote}\n\n_" \
                f"{feedback.SOURCE.get(language, lesson=chunk.lesson_title, section=chunk.section)}_"
         record = None
         if label in ("correct", "incorrect"):
             record = {"verdict": label, "reason": verdict.reason, "expected": quote, "item_id": "",
                       "lesson_id": chunk.lesson_id, "kind": "statement", "question": text}
-        citation = Citation(1, chunk.id, chunk.lesson_id, chunk.lesson_title, chunk.section, chunk.text)
-        return self.reply(body, text, language, grade=record, citations=[citation])
+        n = next(n for n, h in enumerate(hits, 1) if h.chunk is chunk)
+        citation = Citation(n, chunk.id, chunk.lesson_id, chunk.lesson_title, chunk.section, chunk.text)
+        return self.reply(body, text, language, grade=record, citations=[citation],
+                          retrieved=[RetrievedChunk.of(h, n) for n, h in enumerate(hits, 1)])
 
     def _rephrase(self, text, session, options, language):
         if not session.last_question:
