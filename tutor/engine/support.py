@@ -19,7 +19,10 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from tutor.engine.claims import aligned, overlap, polarity_conflict, quantities
 from tutor.text import analyze
 
-MIN_COVERAGE = 0.5  # share of the claim's meaning words found in the reference
+# Share of the claim's meaning words found in the reference below which it adds facts (unsupported) without
+# asking the model; above it the model reads. 0.5 flagged 6 supported paraphrases of entailment-dev, 0.3 none
+# more additions missed (P 0.76 -> 0.82 at the same recall 0.89).
+MIN_COVERAGE = 0.3
 THRESHOLD = 0.4  # the model's "yes" probability from which a claim is supported (chosen on entailment-dev)
 JUDGE_SYSTEM = ("Tu vérifies des affirmations à partir d'un extrait de cours. Une affirmation est confirmée "
                 "seulement si l'extrait la dit, sans la contredire ni y ajouter d'information. Réponds "
