@@ -204,12 +204,27 @@ def test_prompt_lab_anatomy_and_technique_switch_in_the_browser(prompt_server):
             page.get_by_text("Technique : Avec exemples (few-shot)", exact=False).wait_for(timeout=60_000)
             page.screenshot(path=str(ARTIFACTS / "prompt-technique.png"))
 
+            # /compare: the same question with two techniques, side by side; the list technique's answer is a
+            # list (kept by code when the model writes a paragraph), and the intro says what differs.
+            page.fill("#chat-input", "/compare zero-shot format-list Qu'est-ce qu'un prompt ?")
+            page.locator("#chat-submit").click()
+            page.get_by_text("Comparaison :", exact=False).last.wait_for(timeout=90_000)
+            compared = page.locator("[data-testid=side-by-side]").last
+            columns = compared.locator("[data-testid=side-by-side-column]")
+            expect(columns).to_have_count(2, timeout=60_000)
+            expect(columns.last).to_contain_text("liste à puces", timeout=30_000)
+            bullets = [line for line in columns.last.inner_text().splitlines() if line.lstrip().startswith("- ")]
+            assert bullets and not any(line.lstrip().startswith("- ") for line in columns.first.inner_text().splitlines())
+            page.screenshot(path=str(ARTIFACTS / "compare-zero-shot-format-list.png"), full_page=True)
+
             # Reload and resume: the lab's side-by-side comes back from the history.
             page.goto(prompt_server)
             page.get_by_text("/prompt Parle-moi").first.click()
             page.get_by_text("Laboratoire de prompt — essai 2").wait_for(timeout=30_000)
             page.locator("[data-testid=side-by-side-column]").first.wait_for(timeout=30_000)
-            assert "Prompt amélioré" in page.locator("[data-testid=side-by-side]").last.inner_text()
+            # (the same conversation also holds the comparison: the lab's is the one with the improved prompt)
+            expect(page.locator("[data-testid=side-by-side]", has_text="Prompt amélioré").first).to_be_visible(
+                timeout=30_000)
         except Exception:
             page.screenshot(path=str(ARTIFACTS / "prompt-failure.png"), full_page=True)
             raise

@@ -76,7 +76,7 @@ def test_compare_shows_two_answers_and_two_prompts_side_by_side(chat):
     side = [e for e in emitter.of("element") if e["type"] == "custom"][-1]
     assert side["name"] == "SideBySide" and side["display"] == "inline"
     columns = side["props"]["columns"]
-    assert [c["heading"] for c in columns] == ["`zero-shot`", "`format-list`"]
+    assert [c["heading"] for c in columns] == ["zero-shot", "format-list"]
     assert columns[1]["answer"].startswith("- Un prompt") and all(c["sources"] and c["prompt"] for c in columns)
     assert columns[0]["prompt"][3]["text"] != columns[1]["prompt"][3]["text"]  # the output formats differ
     steps = [s["name"] for s in emitter.of("send_step") if s.get("type") == "llm"]

@@ -150,7 +150,7 @@ async def compare(question: str, names: list[str], language: str) -> None:
         options = AskOptions(result.language, options.technique)
         results.append(result)
     language = results[0].language
-    props = {"columns": [comparison_column(r, f"`{r.technique}`", language) for r in results],
+    props = {"columns": [comparison_column(r, r.technique, language) for r in results],
              "labels": side_by_side_labels(language)}
     intro = comparison_intro(question, names, language, differing_parts(*results), answer_difference(*results))
     await say(intro, elements=[cl.CustomElement(name="SideBySide", props=props, display="inline")])
