@@ -36,3 +36,11 @@ def test_when_nothing_the_model_wrote_holds_a_question_on_what_the_course_never_
     # ...which say nothing of who made it: "inventé" is a word the course never uses.
     who = ask("Qui a inventé Stable Diffusion ?")
     assert who.refused and who.refusal_reason == "unsupported"
+
+
+def test_a_model_that_stops_before_its_first_word_gets_a_decline_not_an_error(semantic):
+    # LangChain raises "No generation chunks were returned" when a stream yields nothing (the local model
+    # does this when a stop sequence comes first): the learner gets the decline, not "the model is down".
+    llm = semantic.llm.model_copy(update={"provider": "fake", "fake_responses": [""]})
+    result = Tutor(semantic.model_copy(update={"llm": llm})).ask("Qu'est-ce qu'un prompt ?")
+    assert result.refused and result.refusal_reason == "unsupported"

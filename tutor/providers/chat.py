@@ -104,10 +104,16 @@ class ChatProvider:
         retries = cfg.retries if provider not in ("local", "fake") else 0
 
         def attempt() -> Iterator[str]:
-            for chunk in model.stream(messages, stop=stop or None, **limit):
-                text = chunk.text  # plain text whatever the provider's content blocks look like
-                if text:
-                    yield text
+            try:
+                for chunk in model.stream(messages, stop=stop or None, **limit):
+                    text = chunk.text  # plain text whatever the provider's content blocks look like
+                    if text:
+                        yield text
+            except ValueError as exc:
+                # LangChain's way of saying the model stopped before its first token (a stop sequence at the very
+                # start, or at once its end-of-text): an empty reply, which the engine handles, not a failure.
+                if "No generation chunks" not in str(exc):
+                    raise
 
         with self.queue.slot() as place:
             try:
