@@ -19,7 +19,7 @@ from tutor.cli import main
 from tutor.course.ingest import ingest
 from tutor.instructors.gaps import GAP_REASONS
 
-pytestmark = pytest.mark.real
+pytestmark = [pytest.mark.real, pytest.mark.quality]  # about 5 minutes: `make test-quality`
 QUESTIONS = [json.loads(line) for line in (Path(__file__).parent / "data" / "gaps_run.jsonl").open(encoding="utf-8")]
 LEARNERS = 6
 
