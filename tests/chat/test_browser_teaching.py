@@ -4,6 +4,7 @@ model and the offline embedding model, as in production (quizzes and check quest
 structure; the model is read only for grading)."""
 
 import sqlite3
+import time
 
 import pytest
 from test_browser import ARTIFACTS, REAL_CACHE, launch, open_chat, start_server
@@ -21,13 +22,20 @@ def teaching_server(settings, tmp_path):
     proc.wait(timeout=20)
 
 
+def wait_until(condition, seconds=60):
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.3)
+
+
 def say(page, text):
     page.fill("#chat-input", text)
     page.locator("#chat-submit").click()
 
 
 def test_a_learner_is_greeted_quizzed_graded_and_keeps_their_progress(teaching_server):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import sync_playwright
 
     url, data_dir = teaching_server
     ARTIFACTS.mkdir(exist_ok=True)
@@ -42,21 +50,24 @@ def test_a_learner_is_greeted_quizzed_graded_and_keeps_their_progress(teaching_s
             # A quiz on one lesson: options are buttons; a click is graded and the next question comes.
             say(page, "/quiz prompts")
             page.get_by_text("Quiz de", exact=False).first.wait_for(timeout=60_000)
-            for n in (2, 3):
+            for n in (1, 2, 3):
+                # Each question brings its own buttons (earlier ones stay in the history): click the newest.
                 options = page.get_by_role("button", name="A. ", exact=False)
-                expect(options.last).to_be_visible(timeout=30_000)
-                options.last.click()
-                expect(page.get_by_text(f"Question {n}/", exact=False).last).to_be_visible(timeout=60_000)
-            page.get_by_role("button", name="A. ", exact=False).last.click()
+                page.get_by_text(f"Question {n}/3", exact=False).last.wait_for(timeout=60_000)
+                wait_until(lambda n=n: options.count() >= n)
+                options.nth(n - 1).click()
             page.get_by_text("Quiz terminé", exact=False).last.wait_for(timeout=60_000)
             page.screenshot(path=str(ARTIFACTS / "teaching-quiz.png"), full_page=True)
 
-            # A check question answered wrongly: graded, never confirmed, with the expected answer.
+            # A check question: "I don't know" gets a hint (not the answer); asked for it, the tutor reveals it.
             say(page, "Pose-moi une question sur les prompts")
             page.get_by_text("Voici une question pour vérifier", exact=False).last.wait_for(timeout=60_000)
-            say(page, "Aucune idée, un genre de gâteau ?")
-            page.get_by_text("La réponse attendue", exact=False).last.wait_for(timeout=60_000)
-            assert page.get_by_text("Incorrect.", exact=False).count() >= 1
+            say(page, "Je ne sais pas du tout")
+            page.get_by_text("Indice", exact=False).last.wait_for(timeout=60_000)
+            say(page, "Donne-moi la réponse")
+            page.get_by_text("Voici la réponse", exact=False).last.wait_for(timeout=60_000)
+            # The quiz's wrong answers were graded incorrect, each with the expected answer and its source.
+            assert page.get_by_text("Incorrect.", exact=False).count() + page.get_by_text("Correct.", exact=False).count() >= 3
             assert page.get_by_text("Source :", exact=False).count() >= 1
             page.screenshot(path=str(ARTIFACTS / "teaching-graded.png"), full_page=True)
 
@@ -76,5 +87,5 @@ def test_a_learner_is_greeted_quizzed_graded_and_keeps_their_progress(teaching_s
         browser.close()
     with sqlite3.connect(data_dir / "chat.db") as db:
         graded = db.execute("SELECT kind, verdict FROM tutor_answers").fetchall()
-    assert sum(kind == "quiz" for kind, _ in graded) >= 3
-    assert any(kind == "check" and verdict != "correct" for kind, verdict in graded)
+    # Three quiz answers and the revealed check question, stored for this learner.
+    assert sum(kind == "quiz" for kind, _ in graded) == 3 and ("check", "revealed") in graded, graded
