@@ -54,7 +54,7 @@ def test_a_learner_is_greeted_quizzed_graded_and_keeps_their_progress(teaching_s
                 # Each question brings its own buttons (earlier ones stay in the history): click the newest.
                 options = page.get_by_role("button", name="A. ", exact=False)
                 page.get_by_text(f"Question {n}/3", exact=False).last.wait_for(timeout=60_000)
-                wait_until(lambda n=n: options.count() >= n)
+                wait_until(lambda n=n, options=options: options.count() >= n)
                 options.nth(n - 1).click()
             page.get_by_text("Quiz terminé", exact=False).last.wait_for(timeout=60_000)
             page.screenshot(path=str(ARTIFACTS / "teaching-quiz.png"), full_page=True)
