@@ -66,7 +66,7 @@ lint: install
 test: install browser postgres lint
 	$(BIN)/python -m pytest -m "not quality" $(PYTEST_ARGS)
 
-# The long real-model runs CI's budget leaves out: the tutoring suite's gate and the 54-question gaps run.
+# The long real-model runs CI's budget leaves out: the tutoring and techniques gates, the 54-question gaps run.
 test-quality: install lint
 	$(BIN)/python -m pytest -m quality $(PYTEST_ARGS)
 
