@@ -2,11 +2,10 @@
 `tutor_lesson_changes`), on SQLite and on a real PostgreSQL: a database at the previous revision is
 upgraded without losing a row, and both stores round-trip through the same calls the pages make."""
 
-import asyncio
 import uuid
 
+from fixtures.postgres import run_on
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from tutor.storage import migrate
 from tutor.storage.changes import ChangeStore
@@ -14,13 +13,7 @@ from tutor.storage.events import EventStore
 
 
 def run(coro_fn, url):
-    async def main():
-        engine = create_async_engine(url)
-        try:
-            return await coro_fn(engine)
-        finally:
-            await engine.dispose()
-    return asyncio.run(main())
+    return run_on(url, coro_fn)
 
 
 def event(**fields) -> dict:

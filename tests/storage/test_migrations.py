@@ -6,6 +6,7 @@ import asyncio
 import os
 from pathlib import Path
 
+from fixtures.postgres import run_on
 from sqlalchemy import inspect, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -16,13 +17,7 @@ CHAINLIT_TABLES = {"users", "threads", "steps", "elements", "feedbacks"}
 
 
 def run(coro_fn, url):
-    async def main():
-        engine = create_async_engine(url)
-        try:
-            return await coro_fn(engine)
-        finally:
-            await engine.dispose()
-    return asyncio.run(main())
+    return run_on(url, coro_fn)
 
 
 async def schema(engine) -> dict:
