@@ -44,3 +44,38 @@ def test_copies_left_by_a_killed_process_are_removed(settings):
     orphan.mkdir(parents=True)
     IndexReader(settings.index_dir).snapshot()
     assert not orphan.exists()
+
+
+def test_a_full_data_folder_still_serves_and_never_deletes_the_published_version(settings, monkeypatch, tmp_path):
+    """The copy goes to the system's temporary folder when the data folder refuses it, and when that fails
+    too the version is read in place, and dropping that snapshot leaves the published version alone."""
+    import shutil
+    import tempfile
+
+    from tutor.course import reader as reader_module
+
+    ingest(settings)
+    root = settings.index_dir
+    real_copytree = shutil.copytree
+    refused = {str(root / "readers")}
+
+    def copytree(src, dst, *args, **kwargs):
+        if any(str(dst).startswith(folder) for folder in refused):
+            raise OSError(28, "No space left on device")
+        return real_copytree(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(reader_module.shutil, "copytree", copytree)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "system-tmp"))
+    snap = IndexReader(root).snapshot()
+    assert snap.dense_search([0.1] * 256, 3)
+    assert [p.name for p in (tmp_path / "system-tmp" / "tutor-readers").iterdir()][0].endswith(snap.name)
+
+    refused.add(str(tmp_path / "system-tmp"))
+    before = fingerprint(root)
+    snap = IndexReader(root).snapshot()
+    assert snap.dense_search([0.1] * 256, 3)
+    name = snap.name
+    del snap
+    gc.collect()
+    assert (root / "versions" / name / "manifest.json").exists()
+    assert set(fingerprint(root)) >= set(before)

@@ -5,14 +5,18 @@ into a directory it merely opens and queries (its SQLite file, the HNSW segment'
 never opens a published version in place: each snapshot opens its own copy, `readers/<host>-<pid>-<id>`,
 removed when the snapshot is dropped or its process ends (copies left by killed processes are removed by
 the next reader). Published versions are therefore never written after they are published, by anyone.
+When the data folder is full or read-only the copy goes to the system's temporary folder, and when that
+fails too the version is read in place: an index that serves beats a tidy one that does not.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import socket
+import tempfile
 import threading
 import uuid
 import weakref
@@ -23,6 +27,8 @@ from tutor.course import keywords
 from tutor.course.index import chunk_from_record
 from tutor.course.lessons import Chunk
 from tutor.course.store import COLLECTION, IndexMissingError, IndexStore, open_chroma
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -106,14 +112,27 @@ class IndexReader:
         if not self._orphans_removed:
             self._remove_orphans()
             self._orphans_removed = True
-        target = self._copies / f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}-{version.name}"
-        shutil.copytree(version, target, ignore=shutil.ignore_patterns("manifest.json", keywords.FOLDER))
-        return target
+        name = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}-{version.name}"
+        # A full or read-only data folder must not stop the published version from serving: the copy then
+        # goes to the system's temporary folder and, failing that too, the version is opened in place.
+        for folder in self._folders():
+            target = folder / name
+            try:
+                shutil.copytree(version, target, ignore=shutil.ignore_patterns("manifest.json", keywords.FOLDER))
+                return target
+            except (OSError, shutil.Error) as error:
+                shutil.rmtree(target, ignore_errors=True)
+                log.warning("cannot copy the index for reading into %s (%s)", folder, _first_line(error))
+        log.warning("reading the published index %s in place", version.name)
+        return version
+
+    def _folders(self) -> tuple[Path, Path]:
+        return self._copies, Path(tempfile.gettempdir()) / "tutor-readers"
 
     def _remove_orphans(self) -> None:
         """Copies left by readers of this host whose process has ended (killed, crashed)."""
         host = socket.gethostname()
-        for path in self._copies.glob(f"{host}-*") if self._copies.exists() else ():
+        for path in (p for folder in self._folders() if folder.exists() for p in folder.glob(f"{host}-*")):
             pid = path.name[len(host) + 1:].split("-")[0]
             if pid.isdigit() and not _alive(int(pid)):
                 shutil.rmtree(path, ignore_errors=True)
@@ -137,7 +156,12 @@ def _discard(client, copy: Path) -> None:
     try:
         client.close()
     finally:
-        shutil.rmtree(copy, ignore_errors=True)
+        if copy.parent.name != "versions":  # never a published version read in place
+            shutil.rmtree(copy, ignore_errors=True)
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).splitlines()[0][:200] if str(error) else type(error).__name__
 
 
 def _alive(pid: int) -> bool:
