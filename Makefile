@@ -21,6 +21,9 @@ $(UV): | $(BIN)/python
 $(STAMP): requirements.lock pyproject.toml | $(UV)
 	$(UV) pip install --python $(BIN)/python $(FIND_LINKS) -r requirements.lock
 	$(UV) pip install --python $(BIN)/python --no-deps -e .
+	@# Bytecode once, for every later process (some machines set PYTHONDONTWRITEBYTECODE, and then each
+	@# process compiles its imports again: seconds per CLI call). A few vendored files do not compile.
+	@$(BIN)/python -m compileall -q -j 0 $(VENV)/lib tutor >/dev/null 2>&1 || true
 	@touch $@
 
 install: $(STAMP)

@@ -40,7 +40,7 @@ def test_a_check_question_then_a_wrong_answer_is_graded_incorrect_with_the_answe
     asked = t.ask("Pose-moi une question sur les techniques pour améliorer un prompt", session)
     assert asked.act == "quiz" and asked.item and session.pending is not None
     assert asked.item["lesson_id"] == "ingenierie-de-prompt" and asked.item["kind"] == "short"
-    graded = t.ask("aucune idée", session) if False else t.ask("il faut écrire en majuscules", session)
+    graded = t.ask("il faut écrire en majuscules", session)
     assert graded.act == "answer" and graded.grade["verdict"] == "incorrect"
     assert asked.item["expected"] in graded.answer and graded.citations[0].lesson == "ingenierie-de-prompt"
     assert session.pending is None and asked.item["id"] in session.recent_items

@@ -9,11 +9,17 @@ absorb typos and SMS spellings), its multilingual embedding (which carries parap
 whether the tutor is waiting for an answer. It is trained at first use on `data/acts-train.jsonl`
 (700 labelled messages, French and English) and measured on `evals/acts-dev.jsonl` and
 `evals/acts-test.jsonl`, never trained on. Injection attempts are also caught by the engine's own rule.
+The fitted classifier is kept in the cache folder, keyed by its training data, embedding model and
+scikit-learn version, so later processes (the CLI, each chat server) load it instead of fitting it again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import logging
+import os
+import pickle
 import re
 import threading
 from dataclasses import dataclass
@@ -26,6 +32,9 @@ ACTS = ("greeting", "thanks", "help", "question", "quiz", "answer", "hint", "rev
         "next", "injection")
 TRAINING = Path(__file__).resolve().parent / "data" / "acts-train.jsonl"
 PENDING_ONLY = {"answer", "hint", "reveal"}  # acts that need a pending question
+C = 30.0
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -37,7 +46,7 @@ class Act:
 class ActClassifier:
     """Trained once per process (under a second, plus embedding the examples once: they are cached)."""
 
-    def __init__(self, embeddings, examples: list[dict] | None = None, c: float = 30.0, training_embeddings=None):
+    def __init__(self, embeddings, examples: list[dict] | None = None, c: float = C, training_embeddings=None):
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
         from sklearn.pipeline import make_union
@@ -94,12 +103,41 @@ _lock = threading.Lock()
 _classifiers: dict[int, ActClassifier] = {}
 
 
-def classifier(embeddings, training_embeddings=None) -> ActClassifier:
+def classifier(embeddings, training_embeddings=None, cache_dir: Path | None = None) -> ActClassifier:
     """The process's classifier for these embeddings (trained on first use). `training_embeddings` (the
     same model behind the vector cache) embeds the training examples once for all processes; learners'
-    messages are embedded by `embeddings` and never cached."""
+    messages are embedded by `embeddings` and never cached. With `cache_dir`, the fitted classifier is
+    loaded from there when it was fitted on the same data, model and library, and saved there otherwise."""
     with _lock:
         key = id(embeddings)
         if key not in _classifiers:
-            _classifiers[key] = ActClassifier(embeddings, training_embeddings=training_embeddings)
+            _classifiers[key] = _load_or_fit(embeddings, training_embeddings, cache_dir)
         return _classifiers[key]
+
+
+def _load_or_fit(embeddings, training_embeddings, cache_dir: Path | None) -> ActClassifier:
+    model_name = getattr(training_embeddings, "model_name", None)
+    if cache_dir is None or model_name is None:
+        return ActClassifier(embeddings, training_embeddings=training_embeddings)
+    import sklearn
+
+    key = hashlib.sha256(b"\0".join([TRAINING.read_bytes(), model_name.encode(), sklearn.__version__.encode(),
+                                      str(C).encode()])).hexdigest()[:24]
+    path = Path(cache_dir) / "acts" / f"{key}.pickle"
+    try:
+        with path.open("rb") as f:
+            vectorizer, model = pickle.load(f)  # our own cache folder, written below
+        fitted = ActClassifier.__new__(ActClassifier)
+        fitted.embeddings, fitted.vectorizer, fitted.model = embeddings, vectorizer, model
+        return fitted
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError):
+        pass
+    fitted = ActClassifier(embeddings, training_embeddings=training_embeddings)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_bytes(pickle.dumps((fitted.vectorizer, fitted.model)))
+        partial.replace(path)
+    except OSError as error:  # a read-only or full cache: fitting again next time is only slower
+        log.warning("cannot keep the act classifier in %s: %s", path.parent, error)
+    return fitted

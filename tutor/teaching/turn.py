@@ -78,7 +78,7 @@ class Teacher:
         if self._acts is None:
             cached = make_cached_embeddings(self.tutor.settings)
             try:
-                self._acts = classifier(self.tutor.embeddings, cached)
+                self._acts = classifier(self.tutor.embeddings, cached, self.tutor.settings.cache_dir)
             finally:
                 cached.close()
         return self._acts
