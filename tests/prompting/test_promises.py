@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from tutor.engine.citations import course_sentences
 from tutor.engine.formats import parse_json_answer
 from tutor.prompting.promises import kept, repair
 
@@ -32,6 +33,19 @@ def test_kept_promises_pass_and_plain_sentences_are_repaired_into_them(promise, 
 def test_a_single_sentence_list_is_cut_at_its_enumeration():
     fixed = repair("Les techniques sont clarifier la demande, fournir des exemples et ajuster et réessayer [2].", "list", "fr")
     assert kept(fixed, "list") and fixed.count("\n") >= 1 and fixed.count("[2]") >= 2
+
+
+def test_a_one_fact_answer_becomes_a_list_with_the_cited_extracts_next_sentence_never_an_invented_one():
+    extract = ("Modèles de base — Définition\nUn modèle de base est un très grand modèle. Il est entraîné sur des "
+               "données non étiquetées. On peut l'adapter à de nombreuses tâches :\n- résumer\n- traduire")
+    course = course_sentences(extract, 1)
+    assert course == ["Un modèle de base est un très grand modèle [1].",
+                      "Il est entraîné sur des données non étiquetées [1]."]
+    fixed = repair("Un modèle de base est un très grand modèle [1].", "list", "fr", course=course)
+    assert kept(fixed, "list"), fixed
+    assert fixed.splitlines() == ["- Un modèle de base est un très grand modèle [1].",
+                                  "- Il est entraîné sur des données non étiquetées [1]."]
+    assert not kept(repair("Un modèle de base est un très grand modèle [1].", "list", "fr"), "list")  # nothing to add
 
 
 def test_broken_promises_are_seen():

@@ -173,6 +173,21 @@ def course_words(evidence: str, extract: str) -> str | None:
     return f"{plain} {' ; '.join(items)}" if items else None
 
 
+def course_sentences(extract: str, n: int) -> list[str]:
+    """The extract's sentences in the course's words, each cited [n] (its heading and list introductions
+    left out: they state no fact on their own)."""
+    lines = extract.splitlines()
+    body = lines[1:] if lines and " — " in lines[0] else lines
+    out = []
+    for line in body:
+        for part in re.split(r"(?<=[.!?…])\s+", _plain(line)):
+            part = part.strip()
+            if len(part.split()) >= 4 and not part.endswith(":") and not part.startswith("#"):
+                end = part[-1] if part[-1] in ".!?…" else ""
+                out.append(f"{part[:len(part) - len(end)].rstrip()} [{n}]{end or '.'}")
+    return out
+
+
 def _plain(text: str) -> str:
     """An extract's line as a quotation: no Markdown emphasis, no list marker."""
     return re.sub(r"\s+", " ", re.sub(r"\*\*|__|^\s*(?:[-*•]|\d+[.)])\s*", "", text)).strip(" ;")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from tutor.config import Settings
 from tutor.course.reader import IndexReader
-from tutor.engine.citations import check_citations
+from tutor.engine.citations import check_citations, course_sentences
 from tutor.engine.completeness import complete
 from tutor.engine.context import extracts_block
 from tutor.engine.conversation import is_follow_up, leans_on_context, standalone_question, trim_history
@@ -205,7 +205,10 @@ class Tutor:
         result.promise, result.promise_kept_by_model = turn.prompt.promise, kept(result.answer, turn.prompt.promise)
         if not result.promise_kept_by_model:
             section = extracts[check.used[0] - 1].section if check.used else ""
-            result.answer = repair(result.answer, turn.prompt.promise, turn.language, section)
+            # The course's own sentences may complete a list, in the course's language only.
+            course = [s for n in check.used for s in course_sentences(texts[n - 1], n)] \
+                if turn.language == detect_language(" ".join(texts)) else []
+            result.answer = repair(result.answer, turn.prompt.promise, turn.language, section, course)
         result.promise_kept = kept(result.answer, turn.prompt.promise)
         result.unsupported_sentences = check.unsupported
         result.repaired_sentences = check.repaired

@@ -18,10 +18,12 @@ import re
 
 from tutor.engine.formats import parse_json_answer
 from tutor.i18n import Text
+from tutor.text import fold
 
 PROMISES = ("short", "list", "table", "json", "steps", "check_question")
 _SEGMENTS = re.compile(r"(?<=[.!?…])\s+|\n+")
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
+_WORDS = re.compile(r"[a-z0-9]{4,}")
 _ROW = re.compile(r"^\s*\|.*\|\s*$")
 _RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
 _STEP = re.compile(r"^\s*(\d+)[.)]\s+\S")
@@ -73,8 +75,10 @@ def kept(answer: str, promise: str) -> bool:
     return True
 
 
-def repair(answer: str, promise: str, language: str, section: str = "") -> str:
-    """The answer reshaped to keep the promise, from its own sentences (with their citations)."""
+def repair(answer: str, promise: str, language: str, section: str = "", course: list[str] = ()) -> str:
+    """The answer reshaped to keep the promise, from its own sentences (with their citations). A list needs
+    two items: when the answer has one fact only, the next comes from `course`, the cited extract's own
+    sentences (each with its citation), never invented."""
     parts = sentences(answer)
     if not parts or kept(answer, promise):
         return answer
@@ -82,6 +86,7 @@ def repair(answer: str, promise: str, language: str, section: str = "") -> str:
         return " ".join(parts[:4])
     if promise == "list":
         items = _split_items(parts)[:5]
+        items += [s for s in course if not _repeats(s, items)][:max(0, 2 - len(items))]
         return "\n".join(f"- {item}" for item in items)
     if promise == "table":
         rows = [_row(part) for part in _split_items(parts)[:5]]
@@ -111,6 +116,12 @@ def _split_items(parts: list[str]) -> list[str]:
         return [sentence]
     tag = "".join(dict.fromkeys(m.strip() for m in marks))
     return [f"{p} {tag}".strip() for p in pieces]
+
+
+def _repeats(sentence: str, items: list[str]) -> bool:
+    """The sentence says mostly what an item already says (its words are mostly there)."""
+    words = set(_WORDS.findall(fold(sentence)))
+    return any(len(words & set(_WORDS.findall(fold(item)))) >= 0.6 * max(len(words), 1) for item in items)
 
 
 def _row(sentence: str) -> str:
