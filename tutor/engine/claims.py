@@ -112,6 +112,37 @@ def polarity_conflict(claim: str, evidence: str) -> bool:
     return bool(shared & (negated_terms(claim) ^ negated_terms(evidence)))
 
 
+# A name: capitalised words in a row ("Amazon Titan", "Stable Diffusion", "Bedrock"), not an acronym ("LLM",
+# "IA": generic terms in this course) and not a lone word opening a sentence ("Les", "Un").
+_NAME = re.compile(r"(?<![\w'’])([A-ZÀ-Þ][a-zà-ÿ][\w-]*(?:\s+[A-ZÀ-Þ][a-zà-ÿ][\w-]*)*)")
+_OPENS = re.compile(r"(?:^|[.!?:;—–(«\"\n])[\s#>*•\d.)-]*$")
+
+
+def names(text: str) -> set[str]:
+    """The proper names a text states, folded ("Stable Diffusion sert-il..." -> {"stable diffusion"})."""
+    plain = text.replace("**", "")
+    found = set()
+    for match in _NAME.finditer(plain):
+        name = match.group(1)
+        if " " not in name and _OPENS.search(plain[:match.start()]):
+            continue  # a capital that only opens the sentence
+        found.add(fold(name))
+    return found
+
+
+def names_swapped(claim: str, reference: str) -> bool:
+    """The claim says of one named thing what the reference says of another: the reference's unit that
+    says the rest of the claim (its names left out) names things, none of them the claim's ("Stable
+    Diffusion traite le langage naturel" against "Amazon Titan : conçu pour traiter le langage naturel")."""
+    said = names(claim)
+    if not said:
+        return False
+    rest = _NAME.sub(" ", claim.replace("**", ""))
+    unit = aligned(rest, reference, 1) if analyze(rest) else []
+    stated = names(unit[0]) if unit else set()
+    return bool(stated) and not any(a in b or b in a for a in said for b in stated)
+
+
 def units(extract: str) -> list[str]:
     """The extract cut into sentences and list items, the claims it is made of."""
     out = []

@@ -6,6 +6,7 @@ swapped subject or a changed number, so the verdict comes from checks that can:
 - coverage: the claim's meaning words must be found in the reference (else it adds facts: unsupported),
 - quantities: every amount the claim states must be one the reference states for the same thing,
 - polarity: a claim that denies what the reference affirms (or the reverse) contradicts it,
+- names: a claim that says of one named thing what the reference says of another contradicts it,
 - the model's reading: for what rules cannot see, the chat model says whether the reference states the
   claim, as a probability read from its next-token distribution (tutor.providers.chat.ChatProvider.choose).
 """
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from tutor.engine.claims import aligned, overlap, polarity_conflict, quantities
+from tutor.engine.claims import aligned, names_swapped, overlap, polarity_conflict, quantities
 from tutor.text import analyze
 
 # Share of the claim's meaning words found in the reference below which it adds facts (unsupported) without
@@ -34,7 +35,7 @@ JUDGE_QUESTION = "Extrait :\n{reference}\n\nAffirmation : {claim}\n\nL'extrait c
 @dataclass(frozen=True)
 class Verdict:
     label: str  # supported | contradicted | unsupported
-    reason: str  # coverage | quantity | polarity | copy | model | ok
+    reason: str  # coverage | quantity | polarity | name | copy | model | ok
     score: float  # how strongly the reference supports the claim, 0..1
     evidence: str = ""  # the part of the reference the claim lines up with
 
@@ -66,6 +67,8 @@ class SupportJudge:
             return Verdict("contradicted" if mismatch == "changed" else "unsupported", "quantity", 0.0, evidence)
         if best and polarity_conflict(claim, best[0]):
             return Verdict("contradicted", "polarity", 0.0, evidence)
+        if names_swapped(claim, reference):
+            return Verdict("contradicted", "name", 0.0, evidence)
         if self.llm is None or (best and _in_order(analyze(claim), analyze(best[0]))):
             return Verdict("supported", "copy" if self.llm is not None else "ok", coverage, evidence)
         p = self.model_reading(claim, reference)

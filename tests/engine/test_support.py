@@ -1,0 +1,34 @@
+"""The support check's rules, each on a claim that word overlap alone would accept (no model: llm=None)."""
+
+import pytest
+
+from tutor.engine.claims import names
+from tutor.engine.support import SupportJudge
+
+EXAMPLES = ("Exemples et LLM — Exemples de modèles de base\n"
+            "Un modèle de base (FM) peut accomplir diverses tâches complexes. Le cours en donne deux exemples :\n"
+            "- **Amazon Titan** : conçu pour traiter le **langage naturel** ;\n"
+            "- **Stable Diffusion** : utilisé pour la **génération d'images**.")
+TRAINING = ("Exemples et LLM — Les LLM\nLes LLM sont formés sur des milliers de milliards de mots. Ils ne sont "
+            "pas formés pour une tâche unique.")
+
+
+@pytest.mark.parametrize("claim, label, reason", [
+    ("Amazon Titan est conçu pour traiter le langage naturel.", "supported", "ok"),
+    ("Stable Diffusion est conçu pour traiter le langage naturel.", "contradicted", "name"),  # swapped subject
+    ("Amazon Titan sert à la génération d'images.", "contradicted", "name"),
+    ("Les LLM sont formés sur des milliers de mots.", "contradicted", "quantity"),  # a changed amount
+    ("Les LLM sont formés pour une tâche unique.", "contradicted", "polarity"),
+    ("Les LLM coûtent des millions d'euros à entraîner chaque année en Europe.", "unsupported", "coverage"),
+])
+def test_each_rule_sees_what_shared_words_hide(claim, label, reason):
+    reference = EXAMPLES if "Titan" in claim or "Stable" in claim else TRAINING
+    verdict = SupportJudge(llm=None).check(claim, reference)
+    assert (verdict.label, verdict.reason) == (label, reason), verdict
+
+
+def test_names_are_proper_names_not_sentence_openings_nor_acronyms():
+    assert names("Stable Diffusion sert-il à traiter le langage naturel ?") == {"stable diffusion"}
+    assert names("- **Amazon Titan** : conçu pour traiter le langage naturel") == {"amazon titan"}
+    assert names("Les LLM sont formés. Claude aussi.") == set()
+    assert names("Un exemple de prompt sur le Japon.") == {"japon"}
