@@ -32,3 +32,11 @@ def test_names_are_proper_names_not_sentence_openings_nor_acronyms():
     assert names("- **Amazon Titan** : conçu pour traiter le langage naturel") == {"amazon titan"}
     assert names("Les LLM sont formés. Claude aussi.") == set()
     assert names("Un exemple de prompt sur le Japon.") == {"japon"}
+
+
+def test_an_amount_is_the_same_in_either_language_and_a_citation_marker_is_not_an_amount():
+    judge = SupportJudge(llm=None)
+    assert judge.check("LLMs are trained on trillions of words [1].", TRAINING, related=True).supported
+    assert judge.check("LLMs are trained on thousands of billions of words.", TRAINING, related=True).supported
+    assert judge.check("LLMs are trained on billions of words.", TRAINING, related=True).reason == "quantity"
+    assert judge.check("Les LLM sont formés sur des milliers de milliards de mots [1].", TRAINING).supported

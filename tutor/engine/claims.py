@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from tutor.i18n import detect_language
 from tutor.text import analyze, fold
 from tutor.text import words as tokens
 
@@ -35,18 +36,29 @@ _SIZE = {word: kind for kind, words in SIZE_WORDS.items() for word in words}
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _LIST_MARKER = re.compile(r"^\s*\d+[.)]\s", re.M)
 _UNITS = re.compile(r"[^.!?;\n]+(?:[.!?;]+|\n|$)")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Þ«])")
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s*")
 
 
 @dataclass(frozen=True)
 class Quantity:
-    value: str  # "4", "milliers de milliards", "big", "small"
+    value: str  # "4", "1e12" (milliers de milliards), "big", "small"
     noun: str  # the stem of the word it counts ("mot"), "" when unknown
 
 
+# Powers of ten of the scale words, so that "milliers de milliards" and "trillions" are one amount. A French
+# "billion" is 10^12, an English one 10^9.
+_POWERS = {"dizaines": 1, "tens": 1, "centaines": 2, "hundreds": 2, "milliers": 3, "thousands": 3, "millions": 6,
+           "milliards": 9, "billions": 9, "trillions": 12}
+_FRENCH_POWERS = {"billions": 12, "trillions": 18}
+_CITATION = re.compile(r"\[\d{1,2}(?:\s*[,;]\s*\d{1,2})*\]")
+
+
 def quantities(text: str) -> list[Quantity]:
-    """The amounts a text states: numbers (in digits or words), scale phrases, and size words before a noun."""
-    words = [fold(w) for w in tokens(_LIST_MARKER.sub(" ", text))]
+    """The amounts a text states: numbers (in digits or words), scale phrases (as a power of ten, whatever
+    their language), and size words before a noun. Citation markers are not amounts."""
+    words = [fold(w) for w in tokens(_LIST_MARKER.sub(" ", _CITATION.sub(" ", text)))]
+    french = detect_language(text) == "fr"
     found: list[Quantity] = []
     i = 0
     while i < len(words):
@@ -54,10 +66,11 @@ def quantities(text: str) -> list[Quantity]:
         if word in SCALES:  # "milliers de milliards de mots": the whole phrase is one quantity
             phrase = [word]
             j = i + 1
-            while j + 1 < len(words) and words[j] in ("de", "d'") and words[j + 1] in SCALES:
+            while j + 1 < len(words) and words[j] in ("de", "d'", "of") and words[j + 1] in SCALES:
                 phrase.append(words[j + 1])
                 j += 2
-            found.append(Quantity(" de ".join(phrase), _noun_after(words, j)))
+            power = sum((_FRENCH_POWERS if french else {}).get(w, _POWERS[w]) for w in phrase)
+            found.append(Quantity(f"1e{power}", _noun_after(words, j)))
             i = j
             continue
         if _NUMBER.fullmatch(word) or (word in NUMBER_WORDS and word not in ("un", "une", "one")):
@@ -150,7 +163,7 @@ def units(extract: str) -> list[str]:
         line = _BULLET.sub("", line).strip()
         if not line:
             continue
-        pieces = [m.group().strip() for m in _UNITS.finditer(line)] if len(line) > 160 else [line]
+        pieces = [m.group().strip() for m in _UNITS.finditer(line)] if len(line) > 160 else _SENTENCE_END.split(line)
         out += [p for p in pieces if len(p) > 3]
     return out
 
