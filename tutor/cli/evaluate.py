@@ -59,7 +59,8 @@ def run_suite(args, teacher, thresholds: dict) -> int:
             runs[split] = run
             continue
         if args.suite == "entailment":
-            run = entailment(teacher.judge, read_jsonl(EVALS_DIR / f"entailment-{split}.jsonl"))
+            run = entailment(teacher.judge, read_jsonl(EVALS_DIR / f"entailment-{split}.jsonl"),
+                             teacher.tutor.related)
         else:
             run = tutoring(teacher, read_jsonl(EVALS_DIR / f"acts-{split}.jsonl"),
                            read_jsonl(EVALS_DIR / f"grading-{split}.jsonl"),

@@ -261,6 +261,15 @@ class Tutor:
 
         return similarity, threshold
 
+    def related(self, sentence: str, extract: str) -> bool:
+        """Whether a sentence is close in meaning to an extract by embedding, as the answer check decides it
+        (what lets an English sentence be read against a French extract); for evaluating that check."""
+        threshold = SUPPORT_SIMILARITY.get(embedding_model_name(self.settings.embeddings))
+        if threshold is None:
+            return False
+        a, b = self.embeddings.embed_query(sentence), self.embeddings.embed_documents([extract])[0]
+        return float(sum(x * y for x, y in zip(a, b))) >= threshold
+
     def _render(self, prompt: PromptFile, language: str, **values: str) -> PromptParts:
         return prompt.render(language_rule=language_rule(language), **values)
 

@@ -48,12 +48,14 @@ def precision_recall(rows: list[dict], flagged: str, positive: str) -> tuple[flo
     return round(tp / max(tp + fp, 1), 4), round(tp / max(tp + fn, 1), 4)
 
 
-def entailment(judge: SupportJudge, pairs: list[dict]) -> SuiteRun:
+def entailment(judge: SupportJudge, pairs: list[dict], related=None) -> SuiteRun:
     """The support check on labelled sentence/extract pairs: a sentence the extract contradicts or does not
-    support must be flagged (never shown with that citation); a supported one must pass."""
+    support must be flagged (never shown with that citation); a supported one must pass. `related(sentence,
+    extract)`: the engine's closeness by embedding, which it gives the check as it does for an answer."""
     rows = []
     for pair in pairs:
-        verdict = judge.check(pair["sentence"], pair["extract"])
+        close = bool(related and related(pair["sentence"], pair["extract"]))
+        verdict = judge.check(pair["sentence"], pair["extract"], related=close)
         rows.append({"id": pair["id"], "kind": pair["kind"], "label": pair["label"], "verdict": verdict.label,
                      "reason": verdict.reason, "score": round(verdict.score, 3), "sentence": pair["sentence"],
                      "flagged": verdict.label != "supported", "positive": pair["label"] != "supported",
