@@ -101,7 +101,8 @@ def negated(text: str) -> bool:
 
 _NE_PAS = re.compile(r"\bne\s+(?P<inside>(?:[\w']+\s+){0,3}?[\w']+)\s+(?:pas|plus|jamais|rien|guère|point)"
                      r"(?:\s+(?:de|du|des|la|le|les|à|au|aux)\b|\s+(?:d'|l'))*\s*(?P<after>\w+)?")
-_NOT = re.compile(r"\b(?:sans|aucun\w*|jamais|nullement|not|never|no|without|non(?!\s*[,.;:!?]))\s+"
+_NOT = re.compile(r"\b(?:sans|aucun\w*|jamais|nullement|not|never|no|without|non(?!\s*[,.;:!?])|plut[ôo]t que|"
+                  r"au lieu de|rather than|instead of)\s+"
                   r"(?:(?:de|du|des|la|le|les|a|an|the|be|been|to)\s+|d'|l')*(?P<after>\w+)(?:\s+(?P<next>\w+))?"
                   r"|\b(?P<verb>\w+)n't\s+(?P<after2>\w+)")
 
@@ -120,9 +121,32 @@ def negated_terms(text: str) -> set[str]:
 
 
 def polarity_conflict(claim: str, evidence: str) -> bool:
-    """A meaning word both texts share, denied in one and affirmed in the other."""
+    """A meaning word both texts share, denied in one and affirmed in the other, or compared the other way
+    ("plus de ressources" against "moins de ressources")."""
     shared = set(analyze(claim)) & set(analyze(evidence))
-    return bool(shared & (negated_terms(claim) ^ negated_terms(evidence)))
+    if shared & (negated_terms(claim) ^ negated_terms(evidence)):
+        return True
+    theirs = comparisons(evidence)
+    return any(theirs.get(term, sign) != sign for term, sign in comparisons(claim).items())
+
+
+_COMPARE = re.compile(r"\b(?P<how>plus|moins|davantage|more|less|fewer|greater|smaller)\s+(?:de\s+|d'|of\s+|the\s+)?"
+                      r"(?P<what>[\w-]+)", re.I)
+_MORE = {"plus", "davantage", "more", "greater"}
+
+
+def comparisons(text: str) -> dict[str, str]:
+    """What a text says there is more or less of: {"ressourc": "-"} for "moins de ressources" (not the "plus"
+    of a negation: "ne ... plus")."""
+    found = {}
+    for match in _COMPARE.finditer(text):
+        before = fold(text[max(0, match.start() - 25):match.start()])
+        if match.group("how").lower() == "plus" and re.search(r"\b(?:ne|n')\b|\bn'", before):
+            continue
+        stems = analyze(match.group("what"))
+        if stems:
+            found[stems[0]] = "+" if match.group("how").lower() in _MORE else "-"
+    return found
 
 
 # A name: capitalised words in a row ("Amazon Titan", "Stable Diffusion", "Bedrock"), not an acronym ("LLM",
@@ -180,7 +204,7 @@ def aligned(claim: str, extract: str, n: int = 2) -> list[str]:
 
 
 _CLAUSE = re.compile(r"\s*(?:[;,.!?]|\bet\b|\band\b|\bmais\b|\bbut\b|\balors que\b|\btandis que\b|\bwhereas\b|"
-                     r"\bwhile\b)\s*")
+                     r"\bwhile\b|\bplut[ôo]t que\b|\bau lieu de\b|\brather than\b|\binstead of\b)\s*")
 
 
 def clauses(text: str) -> list[set[str]]:
