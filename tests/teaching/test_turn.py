@@ -114,3 +114,13 @@ def test_explaining_again_answers_the_last_question_with_a_simpler_instruction(s
     again = t.ask("plus simple stp", session)
     assert again.act == "rephrase" and again.question == "Qu'est-ce qu'un prompt ?"
     assert "plus simplement" in t.tutor.llm.model.calls[-1][-1].content
+
+
+def test_a_bare_request_for_another_right_after_an_answer_continues_it_and_a_named_quiz_is_still_a_quiz(semantic):
+    t, session = teacher(semantic, replies=["Amazon Titan est un exemple de modèle de base [1].",
+                                            "Stable Diffusion est un autre exemple [1]."]), Session()
+    assert t.ask("Donne un exemple de modèle de base.", session).act == "question"
+    assert t.acts().classify("Une autre !").name == "quiz"  # what the words alone say
+    again = t.ask("Une autre !", session)
+    assert again.act == "question" and session.pending is None
+    assert t.ask("Pose-moi une question", session).act == "quiz" and session.pending is not None

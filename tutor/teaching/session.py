@@ -23,6 +23,7 @@ class Session:
     guided: bool = False
     guided_question: str = ""  # the learner's question behind a guided item (answered in full at the end)
     last_question: str = ""  # the last course question answered (to explain it again differently)
+    last_act: str = ""  # what the learner did last turn (question, quiz, answer...)
     recent_items: set[str] = field(default_factory=set)
     progress: Progress | None = None
 

@@ -9,6 +9,8 @@ updated in place; the front door keeps it between turns and stores the grade in 
 
 from __future__ import annotations
 
+import re
+
 import time
 from collections.abc import Iterator
 
@@ -36,6 +38,12 @@ SOCIAL = {"greeting", "thanks", "help", "next"}  # acts answered without the cou
 QUIZ_WORDS = ("quiz", "qcm", "questions", "test", "exercice", "exercise", "interroge")
 
 
+# A request to be quizzed names it (question, quiz, test, exercise, check...); one that names nothing
+# continues what came before.
+_NAMES_A_QUIZ = re.compile(r"\b(?:quiz\w*|qcm|questions?|interro\w*|test\w*|exercices?|exercises?|v[ée]rifi\w*|"
+                           r"check\w*|examine\w*|evalu\w*|r[ée]vis\w*|entra[iî]n\w*|practi[cs]e\w*|ask me|pose[- ]moi)\b")
+
+
 class Teacher:
     """Wraps the engine (`tutor.engine.tutor.Tutor`); one per process, like the engine."""
 
@@ -57,8 +65,10 @@ class Teacher:
         act = self.acts().classify(text, pending=session.pending is not None).name
         if act in SOCIAL and asks(text) and self.about_course(text):
             act = "question"  # "Comment puis-je optimiser mes prompts ?" reads like a request for help
+        if act == "quiz" and session.last_act == "question" and not _NAMES_A_QUIZ.search(fold(text)):
+            act = "question"  # "Un autre ?" right after an answer asks for more of it, not for a quiz
         result = yield from getattr(self, f"_{act}")(text, session, options, language)
-        result.act = act
+        result.act = session.last_act = act
         if not result.timings.total_ms:
             result.timings.total_ms = round((time.perf_counter() - started) * 1000, 1)
         session.remember(text, result.answer)
