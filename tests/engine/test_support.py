@@ -40,3 +40,14 @@ def test_an_amount_is_the_same_in_either_language_and_a_citation_marker_is_not_a
     assert judge.check("LLMs are trained on thousands of billions of words.", TRAINING, related=True).supported
     assert judge.check("LLMs are trained on billions of words.", TRAINING, related=True).reason == "quantity"
     assert judge.check("Les LLM sont formés sur des milliers de milliards de mots [1].", TRAINING).supported
+
+
+def test_the_model_reads_a_list_as_a_list_and_the_heading_is_never_the_evidence():
+    from tutor.engine.support import premise
+
+    read = premise("Amazon Titan et Stable Diffusion sont des exemples de modèles de base.", EXAMPLES)
+    assert read.splitlines()[0].startswith("Exemples et LLM — ")
+    assert "Amazon Titan" in read and "Stable Diffusion" in read
+    assert read.index("Amazon Titan") < read.index("Stable Diffusion")  # in the extract's order
+    verdict = SupportJudge(llm=None).check("Stable Diffusion traite le langage naturel.", EXAMPLES)
+    assert verdict.evidence and " — " not in verdict.evidence

@@ -17,13 +17,14 @@ from dataclasses import dataclass
 
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from tutor.engine.claims import aligned, names_swapped, overlap, polarity_conflict, quantities
+from tutor.engine.claims import aligned, names, names_swapped, overlap, polarity_conflict, quantities, units
 from tutor.text import analyze
 
 # Share of the claim's meaning words found in the reference below which it adds facts (unsupported) without
 # asking the model; above it the model reads. 0.5 flagged 6 supported paraphrases of entailment-dev, 0.3 none
 # more additions missed (P 0.76 -> 0.82 at the same recall 0.89).
 MIN_COVERAGE = 0.3
+PREMISE_CHARS = 500  # what the model reads of an extract, at least its 3 closest sentences
 THRESHOLD = 0.4  # the model's "yes" probability from which a claim is supported (chosen on entailment-dev)
 JUDGE_SYSTEM = ("Tu vérifies des affirmations à partir d'un extrait de cours. Une affirmation est confirmée "
                 "seulement si l'extrait la dit, sans la contredire ni y ajouter d'information. Réponds "
@@ -57,7 +58,7 @@ class SupportJudge:
         sentence close to a French extract by embedding), so few shared words is no reason to reject it."""
         words = set(analyze(claim))
         ref_words = set(analyze(reference))
-        best = aligned(claim, reference, 1)
+        best = aligned(claim, _body(reference), 1)  # the heading states no fact: never the evidence
         evidence = best[0] if best else ""
         coverage = overlap(words, ref_words)
         if coverage < MIN_COVERAGE and not related:
@@ -75,11 +76,34 @@ class SupportJudge:
         return Verdict("supported" if p >= self.threshold else "contradicted", "model", p, evidence)
 
     def model_reading(self, claim: str, reference: str) -> float:
-        head = reference.split("\n", 1)[0] if " — " in reference.split("\n", 1)[0] else ""
-        premise = "\n".join(([head] if head else []) + aligned(claim, reference, 3))
         messages = [SystemMessage(JUDGE_SYSTEM),
-                    HumanMessage(JUDGE_QUESTION.format(reference=premise, claim=claim))]
+                    HumanMessage(JUDGE_QUESTION.format(reference=premise(claim, reference), claim=claim))]
         return self.llm.choose(messages, {"yes": ("oui", "Oui"), "no": ("non", "Non")})["yes"]
+
+
+def _body(reference: str) -> str:
+    """The extract without its "Lesson — Section" heading line (the whole extract when it is all heading)."""
+    first, _, rest = reference.partition("\n")
+    return rest if " — " in first and rest.strip() else reference
+
+
+def premise(claim: str, reference: str, budget: int = PREMISE_CHARS) -> str:
+    """What the model reads the claim against: the extract's heading, then the sentences and list items that
+    share the most with the claim (those naming what it names first), up to `budget` characters, in the
+    extract's order, so that a list reads as a list ("deux exemples : Amazon Titan ; Stable Diffusion")."""
+    first = reference.split("\n", 1)[0]
+    head = first if " — " in first else ""
+    words, said = set(analyze(claim)), names(claim)
+    pieces = [u for u in units(reference) if u != head]
+    ranked = sorted(range(len(pieces)), key=lambda i: -(overlap(words, set(analyze(pieces[i])))
+                                                          + (1.0 if said & names(pieces[i]) else 0.0)))
+    chosen, size = [], 0
+    for i in ranked:
+        if len(chosen) >= 3 and size + len(pieces[i]) > budget:
+            break
+        chosen.append(i)
+        size += len(pieces[i])
+    return "\n".join(([head] if head else []) + [pieces[i] for i in sorted(chosen)])
 
 
 def _in_order(claim: list[str], unit: list[str]) -> bool:

@@ -10,7 +10,6 @@ updated in place; the front door keeps it between turns and stores the grade in 
 from __future__ import annotations
 
 import re
-
 import time
 from collections.abc import Iterator
 
