@@ -95,20 +95,6 @@ def coverage(question: str, extracts: list[str]) -> float:
     return sum(any(found(stem, vocabulary) for stem in term) for term in terms) / len(terms)
 
 
-# Messages learners write to a tutor (the act classifier's 700 training messages, French and English, not an
-# eval set), off-course ones left out: their words are how learners ask, not what they ask about.
-LEARNER_MESSAGES = Path(__file__).resolve().parents[1] / "teaching" / "data" / "acts-train.jsonl"
-
-
-@lru_cache(maxsize=1)
-def everyday_words() -> frozenset[str]:
-    """The meaning words of learners' everyday messages ("combien", "besoin", "koi", "what", "explain")."""
-    rows = [json.loads(line) for line in LEARNER_MESSAGES.read_text(encoding="utf-8").splitlines() if line.strip()]
-    # Off-course questions and injections left out: their words are topics the course lacks ("inventé").
-    return frozenset(stem for row in rows if row.get("in_course") is not False and row["act"] != "injection"
-                     for stem in analyze(row["text"]))
-
-
 def unknown_terms(question: str, vocabulary: set[str]) -> list[set[str]]:
     """The question's meaning words that `vocabulary` (the whole course's) does not have at all."""
     return [term for term in question_terms(question) if not any(found(stem, vocabulary) for stem in term)]

@@ -25,13 +25,7 @@ from tutor.engine.draft import strip_echo
 from tutor.engine.events import Done, Event, Found, Token, collect
 from tutor.engine.formats import check_formatted
 from tutor.engine.input import clean_question, looks_like_injection
-from tutor.engine.relevance import (
-    SUPPORT_SIMILARITY,
-    RelevancePolicy,
-    closest_lessons,
-    everyday_words,
-    unknown_terms,
-)
+from tutor.engine.relevance import SUPPORT_SIMILARITY, RelevancePolicy, closest_lessons, unknown_terms
 from tutor.engine.result import AskOptions, Citation, RetrievedChunk, TutorResult
 from tutor.engine.retrieval import HybridRetriever, Retrieval
 from tutor.engine.support import SupportJudge
@@ -246,11 +240,9 @@ class Tutor:
         return result
 
     def _vocabulary(self, snapshot) -> set[str]:
-        """Every meaning word of the course (the published version's chunks), computed once per version, and
-        the everyday words learners ask with, which name no topic ("combien", "besoin", "koi", "what")."""
+        """Every meaning word of the course (the published version's chunks), computed once per version."""
         if self._words is None or self._words[0] != snapshot.name:
-            course = set().union(*(analyze(c.embed_text) for c in snapshot.chunks))
-            self._words = (snapshot.name, course | everyday_words())
+            self._words = (snapshot.name, set().union(*(analyze(c.embed_text) for c in snapshot.chunks)))
         return self._words[1]
 
     def _similarity(self, retrieval: Retrieval):
