@@ -16,10 +16,14 @@ def test_quiz_prints_validated_items_with_the_answer_marked_and_json(kb, tutor_c
 
 
 def test_grade_says_correct_partial_or_incorrect(tutor_cli, monkeypatch):
-    monkeypatch.setenv("TUTOR_LLM__FAKE_VERDICTS", "[0.0]")
     expected = "Les instructions, le contexte, les données d'entrée et la sortie."
+    monkeypatch.setenv("TUTOR_LLM__FAKE_VERDICTS", "[0.9]")  # the model reads the same meaning
     right = json.loads(tutor_cli("grade", "--expected", expected, "--answer", "instructions, contexte, données d'entrée, "
                                  "sortie", "--json").stdout)
+    monkeypatch.setenv("TUTOR_LLM__FAKE_VERDICTS", "[0.0]")  # the model reads another meaning
+    vetoed = json.loads(tutor_cli("grade", "--expected", expected, "--answer", "instructions, contexte, données d'entrée, "
+                                  "sortie", "--json").stdout)
+    assert (vetoed["verdict"], vetoed["reason"]) == ("incorrect", "model")
     half = json.loads(tutor_cli("grade", "--expected", expected, "--answer", "instructions et contexte", "--json").stdout)
     wrong = tutor_cli("grade", "--expected", "Sur des milliers de milliards de mots.", "--answer",
                       "sur des milliers de mots")

@@ -91,6 +91,16 @@ def asks(message: str) -> bool:
     return _ASKS.search(message.strip()) is not None
 
 
+# A request to be quizzed names it (question, quiz, test, exercise, check...); one that names nothing ("Une
+# autre !") continues what came before.
+_NAMES_A_QUIZ = re.compile(r"\b(?:quiz\w*|qcm|questions?|interro\w*|test\w*|exercices?|exercises?|verifi\w*|"
+                           r"check\w*|examine\w*|evalu\w*|revis\w*|entrain\w*|practi[cs]e\w*|ask me|pose[- ]moi)\b")
+
+
+def names_a_quiz(message: str) -> bool:
+    return _NAMES_A_QUIZ.search(fold(message)) is not None
+
+
 def _marked(text: str, pending: bool) -> str:
     return ("[P] " if pending else "[O] ") + fold(text)
 

@@ -9,7 +9,6 @@ updated in place; the front door keeps it between turns and stores the grade in 
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Iterator
 
@@ -21,7 +20,7 @@ from tutor.engine.result import AskOptions, Citation, RetrievedChunk, TutorResul
 from tutor.engine.support import SupportJudge
 from tutor.i18n import SUPPORTED, conversation_language, detect_language
 from tutor.teaching import feedback, replies
-from tutor.teaching.acts import asks, classifier
+from tutor.teaching.acts import asks, classifier, names_a_quiz
 from tutor.teaching.grading import Grade, Grader, chosen_option
 from tutor.teaching.guide import Guide
 from tutor.teaching.items import Item
@@ -35,12 +34,6 @@ REPHRASE = {"fr": "Réexplique cela plus simplement, pour un débutant, avec un 
             "en": "Explain it again more simply, for a beginner, with a concrete example from the extracts."}
 SOCIAL = {"greeting", "thanks", "help", "next"}  # acts answered without the course
 QUIZ_WORDS = ("quiz", "qcm", "questions", "test", "exercice", "exercise", "interroge")
-
-
-# A request to be quizzed names it (question, quiz, test, exercise, check...); one that names nothing
-# continues what came before.
-_NAMES_A_QUIZ = re.compile(r"\b(?:quiz\w*|qcm|questions?|interro\w*|test\w*|exercices?|exercises?|v[ée]rifi\w*|"
-                           r"check\w*|examine\w*|evalu\w*|r[ée]vis\w*|entra[iî]n\w*|practi[cs]e\w*|ask me|pose[- ]moi)\b")
 
 
 class Teacher:
@@ -64,7 +57,7 @@ class Teacher:
         act = self.acts().classify(text, pending=session.pending is not None).name
         if act in SOCIAL and asks(text) and self.about_course(text):
             act = "question"  # "Comment puis-je optimiser mes prompts ?" reads like a request for help
-        if act == "quiz" and session.last_act == "question" and not _NAMES_A_QUIZ.search(fold(text)):
+        if act == "quiz" and session.last_act == "question" and not names_a_quiz(text):
             act = "question"  # "Un autre ?" right after an answer asks for more of it, not for a quiz
         result = yield from getattr(self, f"_{act}")(text, session, options, language)
         result.act = session.last_act = act
