@@ -4,12 +4,12 @@ upgraded without losing a row, and both stores round-trip through the same calls
 
 import uuid
 
-from fixtures.postgres import run_on
 from sqlalchemy import text
 
 from tutor.storage import migrate
 from tutor.storage.changes import ChangeStore
 from tutor.storage.events import EventStore
+from tutor.storage.migrate import run_on
 
 
 def run(coro_fn, url):

@@ -6,11 +6,11 @@ import asyncio
 import os
 from pathlib import Path
 
-from fixtures.postgres import run_on
 from sqlalchemy import inspect, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from tutor.storage import migrate, tables
+from tutor.storage.migrate import run_on
 
 RELEASE_SQLITE = Path(__file__).parent / "release-0.1.0-sqlite.sql"
 CHAINLIT_TABLES = {"users", "threads", "steps", "elements", "feedbacks"}

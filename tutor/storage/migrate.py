@@ -102,25 +102,23 @@ def forget_migrated() -> None:
     _locks.clear()
 
 
-def upgrade_url(url: str, revision: str = "head") -> tuple[str | None, str | None]:
-    """`upgrade` for synchronous callers (the CLI), on its own engine."""
+def run_on(url: str, coro_fn):
+    """`coro_fn(engine)` for synchronous callers, on a fresh async engine for `url` disposed afterwards."""
 
     async def run():
         engine = create_async_engine(url)
         try:
-            return await upgrade(engine, revision)
+            return await coro_fn(engine)
         finally:
             await engine.dispose()
 
     return asyncio.run(run())
+
+
+def upgrade_url(url: str, revision: str = "head") -> tuple[str | None, str | None]:
+    """`upgrade` for synchronous callers (the CLI), on its own engine."""
+    return run_on(url, lambda engine: upgrade(engine, revision))
 
 
 def current_url(url: str) -> str | None:
-    async def run():
-        engine = create_async_engine(url)
-        try:
-            return await current(engine)
-        finally:
-            await engine.dispose()
-
-    return asyncio.run(run())
+    return run_on(url, current)
