@@ -40,3 +40,11 @@ def test_rather_than_is_a_denial_and_a_slip_is_still_the_word():
     assert Grader().grade("", expected, "They replace traditional models.").verdict == "incorrect"
     assert Grader().grade("Quelles données ?", "Des données bien étiquetées.", "des données bien étiquettées").verdict \
         == "correct"
+
+
+def test_either_of_two_alternatives_answers_but_one_item_of_a_list_is_partial():
+    either = "La classification d'images ou l'analyse de sentiments."
+    assert Grader().grade("Pour quelle tâche ?", either, "l'analyse de sentiments").verdict == "correct"
+    assert Grader().grade("Pour quelle tâche ?", either, "la génération de musique").verdict == "incorrect"
+    listed = "Générer du texte, des images ou de la musique."
+    assert Grader().grade("Que peut-il générer ?", listed, "de la musique").verdict == "partial"

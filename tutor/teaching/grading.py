@@ -30,6 +30,7 @@ _DONT_KNOW = re.compile(r"^\W*(?:je (?:ne )?sais pas|j'?sais pas|jsp|chais pas|s
 _YES = re.compile(r"^\W*(?:oui|yes|yep|ouais|vrai|true|exact\w*|bien s[uû]r|absolument|tout à fait|c'est ça)\b", re.I)
 _NO = re.compile(r"^\W*(?:non|no|nope|faux|false|pas du tout|absolument pas|jamais)\b", re.I)
 _PARTS = re.compile(r"\s*(?:[,;]|\bet\b|\band\b|\bpuis\b|\bthen\b|\bor\b|\bou\b)\s*")
+_EITHER = re.compile(r"\s+(?:ou|or)\s+")
 _BRACKETS = re.compile(r"\([^)]*\)|«[^»]*»|\"[^\"]*\"")
 JUDGE_SYSTEM = ("Tu corriges la réponse d'un apprenant. Compare-la à la réponse attendue : dit-elle la même chose, "
                 "avec ses propres mots ? Réponds seulement par oui ou par non.")
@@ -47,17 +48,22 @@ class Grade:
         return asdict(self)
 
 
-def parts_of(expected: str) -> list[set[str]]:
-    """The expected answer's parts: the items of a list, or the clauses of a definition, as meaning words."""
+def parts_of(expected: str) -> list[list[set[str]]]:
+    """The expected answer's parts: the items of a list, or the clauses of a definition, each as the meaning
+    words of its alternatives. "A ou B" alone is one part either of which answers it ("la classification
+    d'images ou l'analyse de sentiments"); in a longer list ("texte, images ou musique") "ou" lists items."""
     text = _BRACKETS.sub(" ", expected)
     text = re.sub(r"^\W*(?:oui|non|yes|no)\b\W*", "", text, flags=re.I)
-    parts = [set(analyze(p)) for p in _PARTS.split(text)]
-    return [p for p in parts if p]
+    alternatives = [set(analyze(p)) for p in _EITHER.split(text.strip(" .!"))]
+    if len(alternatives) > 1 and len([p for p in _PARTS.split(_EITHER.sub(" ", text)) if analyze(p)]) == 1:
+        return [[a for a in alternatives if a]]
+    return [[part] for part in (set(analyze(p)) for p in _PARTS.split(text)) if part]
 
 
-def covered(part: set[str], answer: set[str]) -> bool:
-    """Half the part's meaning words are in the answer, each as is or within one slip ("donées anotées")."""
-    return sum(found(word, answer) for word in part) / len(part) >= 0.5
+def covered(part: list[set[str]], answer: set[str]) -> bool:
+    """Half the meaning words of one of the part's alternatives are in the answer, each as is or within one
+    slip ("donées anotées")."""
+    return any(sum(found(word, answer) for word in words) / len(words) >= 0.5 for words in part if words)
 
 
 class Grader:
