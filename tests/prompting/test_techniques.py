@@ -7,6 +7,7 @@ import re
 import pytest
 from fixtures.environment import COURSE
 
+from tutor.engine.events import Stage, Token
 from tutor.engine.result import AskOptions
 from tutor.engine.tutor import Tutor
 from tutor.errors import LearnerError
@@ -145,3 +146,41 @@ def test_a_reply_with_nothing_but_markers_is_declined(indexed):
     tutor = make_tutor(indexed, "- - [1]\n- - [2]\n- - [3]")
     result = tutor.ask("Quelles sont les quatre parties d'un prompt ?", options=AskOptions(technique="format-list"))
     assert result.refused and result.refusal_reason == "unsupported"
+
+
+
+def test_a_broken_promise_code_cannot_repair_gets_one_second_attempt_with_the_failure_named(indexed):
+    # One sentence with nothing to cut into rows: code cannot make a table of it, so the model tries again.
+    first = "Un prompt est une demande textuelle donnée à un modèle de base [1]."
+    table = ("| Élément | Explication |\n|---|---|\n| Prompt | Un prompt est une demande textuelle donnée à un "
+             "modèle de base [1]. |\n| Inférence | La réponse générée s'appelle une inférence [1]. |")
+    tutor = make_tutor(indexed, first, table)
+    result = tutor.ask("Qu'est-ce qu'un prompt ?", options=AskOptions(technique="format-table"))
+    assert result.technique_retried and result.promise_kept and result.promise_kept_by_model
+    assert result.answer.count("\n| ") == 2 and "inférence" in result.answer and result.citations
+    answers = [call for call in tutor.llm.model.calls if "HORS_COURS" in call[0].content]
+    assert len(answers) == 2
+    assert answers[1][-2].content == first  # its own first answer...
+    assert "tableau Markdown" in answers[1][-1].content  # ...and what it missed, in the learner's language
+
+
+def test_a_second_attempt_that_still_breaks_the_promise_is_not_shown(indexed):
+    first = "Un prompt est une demande textuelle donnée à un modèle de base [1]."
+    tutor = make_tutor(indexed, first, "Un prompt est une demande [1].")
+    result = tutor.ask("Qu'est-ce qu'un prompt ?", options=AskOptions(technique="format-table"))
+    assert not result.technique_retried and not result.promise_kept and first[:40] in result.answer
+    assert len([call for call in tutor.llm.model.calls if "HORS_COURS" in call[0].content]) == 2  # once more only
+
+
+def test_a_technique_never_turns_an_in_course_answer_into_a_decline(indexed):
+    # Nothing the model wrote under the technique holds: the plain prompt answers, given the list's shape, and
+    # the chat is told to withdraw what it streamed.
+    plain = "Un prompt est une demande textuelle donnée à un modèle de base [1]."
+    tutor = make_tutor(indexed, "- - [1]\n- - [2]", plain)
+    events = list(tutor.stream("Qu'est-ce qu'un prompt ?", options=AskOptions(technique="format-list")))
+    result = events[-1].result
+    assert not result.refused and result.technique_fallback and result.technique == "format-list"
+    assert result.promise_kept and result.answer.startswith("- ") and result.citations
+    restart = [n for n, e in enumerate(events) if isinstance(e, Stage) and e.name == "restart"]
+    assert len(restart) == 1
+    assert "".join(e.text for e in events[restart[0]:] if isinstance(e, Token)).strip() == plain

@@ -13,7 +13,7 @@ from chainlit.utils import utc_now
 
 from tutor.chat.services import settings
 from tutor.chat.views import ASSISTANT_NAME, decline_footer, retrieval_summary, source_name, sources_line, ui_text
-from tutor.engine.events import Event, Found, Token, acollect
+from tutor.engine.events import Event, Found, Stage, Token, acollect
 from tutor.engine.result import TutorResult
 from tutor.errors import LearnerError
 from tutor.i18n import Text
@@ -56,6 +56,8 @@ async def stream_turn(events: AsyncIterator[Event], language: str, into: cl.Mess
             await step.update()
         elif isinstance(event, Token):
             await into.stream_token(event.text)
+        elif isinstance(event, Stage) and event.name == "restart":  # the engine answers again: clear the draft
+            await into.stream_token("…", is_sequence=True)
 
     try:
         async with queue_position(language):

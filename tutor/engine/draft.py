@@ -4,8 +4,12 @@ answers with nothing else). The repeated question is removed; what is left is th
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from tutor.text import analyze
+
+MARKER = "HORS_COURS"  # what the answer prompts tell the model to write when the extracts do not answer
+DECLINED = object()  # what hold_marker yields when the model answers with the marker
 
 _LEAD = re.compile(r"^\s*(?:\*\*)?(?:question\s*:\s*)?", re.IGNORECASE)
 _FIRST = re.compile(r"^(.+?\?)(?:\s+|$)", re.DOTALL)
@@ -25,3 +29,22 @@ def strip_echo(question: str, draft: str) -> str:
     if shared / len(asked) >= SAME_WORDS and shared / len(repeated) >= SAME_WORDS:
         return body[match.end():].lstrip()
     return draft
+
+
+def hold_marker(tokens: Iterator[str]) -> Iterator[str]:
+    """Pass tokens through, except that a reply starting with the decline marker yields DECLINED instead."""
+    buffer = ""
+    for token in tokens:
+        if buffer is None:
+            yield token
+            continue
+        buffer += token
+        head = buffer.lstrip(" \n*_`\"'«").upper()
+        if head.startswith(MARKER):
+            yield DECLINED
+            return
+        if not MARKER.startswith(head[:len(MARKER)]) or len(head) >= len(MARKER):
+            yield buffer
+            buffer = None
+    if buffer:
+        yield buffer

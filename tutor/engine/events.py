@@ -10,7 +10,7 @@ prompt lab streams the same types, with its stages as `Stage` events and its rou
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterable, Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -58,6 +58,15 @@ def collect(events: Iterable[Event], on_event: Callable[[Event], None] | None = 
         if on_event is not None:
             on_event(event)
     raise IncompleteStream("the stream ended without a result")
+
+
+def drain(steps: Iterator[Any]):
+    """Run a generator to its end, ignoring what it yields; what it returns."""
+    while True:
+        try:
+            next(steps)
+        except StopIteration as stop:
+            return stop.value
 
 
 async def acollect(events: AsyncIterable[Event], on_event: Callable[[Event], Awaitable[None]] | None = None):

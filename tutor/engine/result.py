@@ -76,6 +76,7 @@ class TutorResult:
     promise_kept_by_model: bool | None = None  # as the model wrote it
     promise_kept: bool | None = None  # as shown, after the repair by code when it was needed
     technique_fallback: bool = False  # the technique's prompt declined; the plain prompt answered, reshaped
+    technique_retried: bool = False  # the first answer broke the promise; the model's second attempt kept it
     timings: Timings = field(default_factory=Timings)
     provider: str = ""
     model: str = ""

@@ -1,8 +1,9 @@
 """The tutor engine: one learner turn, in named steps.
 
     begin (clean the input, pick the language and the technique) -> injection? -> standalone question
-    (a follow-up searched with the previous question) -> retrieve (dense + BM25) -> relevant? -> prompt (four parts) -> generate
-    (stream) -> check (citations, format) -> Done
+    (a follow-up searched with the previous question) -> retrieve (dense + BM25) -> relevant? -> prompt
+    (four parts) -> generate (stream) -> check (support, citations, format, the technique's promise:
+    repaired by code, else one more attempt) -> declined under a technique? the plain prompt -> Done
 
 `Tutor.stream()` yields typed events (`tutor.engine.events`): `Found`, `Token`..., then exactly one
 `Done` holding the `TutorResult` (an answer or a decline). The chat, the CLI and the evals all call it,
@@ -11,35 +12,36 @@ so the evals measure what learners get. Learner-facing failures are `LearnerErro
 
 from __future__ import annotations
 
+import copy
 import time
 from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass
 
+from langchain_core.messages import AIMessage, HumanMessage
+
 from tutor.config import Settings
 from tutor.course.reader import IndexReader
 from tutor.engine.citations import check_citations, course_sentences
+from tutor.engine.closeness import extract_similarity, related
 from tutor.engine.completeness import complete
 from tutor.engine.context import extracts_block
 from tutor.engine.conversation import is_follow_up, leans_on_context, standalone_question, trim_history
-from tutor.engine.draft import strip_echo
-from tutor.engine.events import Done, Event, Found, Token, collect
+from tutor.engine.draft import DECLINED, MARKER, hold_marker, strip_echo
+from tutor.engine.events import Done, Event, Found, Stage, Token, collect, drain
 from tutor.engine.formats import check_formatted
 from tutor.engine.input import clean_question, looks_like_injection
-from tutor.engine.relevance import SUPPORT_SIMILARITY, RelevancePolicy, closest_lessons, unknown_terms
+from tutor.engine.relevance import RelevancePolicy, closest_lessons, unknown_terms
 from tutor.engine.result import AskOptions, Citation, RetrievedChunk, TutorResult
 from tutor.engine.retrieval import HybridRetriever, Retrieval
 from tutor.engine.support import SupportJudge
 from tutor.engine.worker import in_thread
 from tutor.i18n import SUPPORTED, conversation_language, detect_language
-from tutor.prompting.promises import kept, repair
+from tutor.prompting.promises import broken, kept, repair
 from tutor.prompting.prompts import PromptFile, PromptParts, language_rule, load_prompts
 from tutor.prompting.techniques import changed_parts, resolve, technique_note, techniques
 from tutor.providers import embedding_model_name, make_embeddings
 from tutor.providers.chat import ChatProvider
 from tutor.text import analyze, clean_text
-
-MARKER = "HORS_COURS"
-_DECLINED = object()  # what _hold_marker yields when the model answers with the marker
 
 
 @dataclass
@@ -109,31 +111,59 @@ class Tutor:
             yield Done(self._decline(turn, "off_topic", retrieval))
             return
         technique, base = turn.prompt, self.prompts["answer"]
+        fresh, result, first = turn.result, None, None
         for prompt in [technique] + ([base] if technique is not base else []):
-            # A technique never turns an in-course answer into a decline: when the model declines under it,
-            # the plain prompt answers, and the answer is then given the technique's shape.
-            turn.prompt = prompt
+            # A technique never turns an in-course answer into a decline: when the model declines under it, or
+            # nothing it wrote holds, the plain prompt answers, and the answer is given the technique's shape.
+            if result is not None:
+                yield Stage("restart")  # what was streamed is withdrawn: another answer comes
+            turn.prompt, turn.result = prompt, copy.deepcopy(fresh)
             draft = yield from self._generate(turn, retrieval)
-            if draft is not None:
-                turn.prompt, turn.result.technique_fallback = technique, prompt is not technique
-                yield Done(self._check(turn, retrieval, draft))
-                return
-        yield Done(self._decline(turn, "model_declined", retrieval))
+            if draft is None:
+                result = self._decline(turn, "model_declined", retrieval)
+                first = first or result
+                continue
+            turn.prompt, turn.result.technique_fallback = technique, prompt is not technique
+            result = self._checked(turn, retrieval, draft)
+            if not result.refused:
+                break
+            first = first or result
+        yield Done(first if result.refused else result)  # when both decline, the technique's own decline
 
-    def _generate(self, turn: Turn, retrieval: Retrieval) -> Iterator[Event]:
-        """Stream the model's answer to `turn.prompt`; the draft, or None when the model declines."""
+    def _generate(self, turn: Turn, retrieval: Retrieval, retry: tuple[str, str] | None = None) -> Iterator[Event]:
+        """Stream the model's answer to `turn.prompt`; the draft, or None when the model declines. `retry`: the
+        model's previous answer and what it missed, for a second attempt (not streamed: the first one was)."""
         parts = self._prompt(turn, retrieval)
+        messages = parts.messages() + ([AIMessage(retry[0]), HumanMessage(retry[1])] if retry else [])
         draft = ""
         # Small models sometimes go on to recite the extracts: stop where an extract's header would start.
         stop = list(dict.fromkeys(f"{h.chunk.lesson_title} — " for h in retrieval.hits))[:3] + ["\nQuestion"]
-        for token in _hold_marker(self.llm.stream(parts.messages(), stop)):
-            if token is _DECLINED:
+        for token in hold_marker(self.llm.stream(messages, stop)):
+            if token is DECLINED:
                 return None
             if turn.result.timings.first_token_ms is None:
                 turn.result.timings.first_token_ms = turn.ms()
             draft += token
-            yield Token(token)
+            if retry is None:
+                yield Token(token)
         return draft
+
+    def _checked(self, turn: Turn, retrieval: Retrieval, draft: str) -> TutorResult:
+        """The checked answer. When it still breaks the technique's promise after the repair by code (a list of
+        one point in English, where the French course cannot lend a second), the model tries once more with
+        what it missed named; the second answer is kept only if it keeps the promise."""
+        before = copy.deepcopy(turn.result)
+        first = self._check(turn, retrieval, draft)
+        if first.refused or first.promise_kept or first.technique_fallback:
+            return first
+        turn.result = before
+        problem = self.prompts["retry"].message(turn.language, problem=broken(first.answer, turn.prompt.promise, turn.language))
+        again = drain(self._generate(turn, retrieval, (draft, problem)))
+        second = self._check(turn, retrieval, again) if again is not None else None
+        if second is None or second.refused or not second.promise_kept:
+            return first
+        second.technique_retried = True
+        return second
 
     # ------------------------------------------------------------------ steps
 
@@ -246,48 +276,12 @@ class Tutor:
         return self._words[1]
 
     def _similarity(self, retrieval: Retrieval):
-        """(similarity(sentence, n), threshold) over the extracts' stored vectors, for cross-language support."""
-        threshold = SUPPORT_SIMILARITY.get(embedding_model_name(self.settings.embeddings))
-        if threshold is None or not retrieval.hits:
-            return None, 1.1
-        ids = [h.chunk.id for h in retrieval.hits]
-        vectors = retrieval.snapshot.vectors(ids)
-        cache: dict[str, list[float]] = {}
-
-        def similarity(sentence: str, n: int) -> float:
-            if sentence not in cache:
-                cache[sentence] = self.embeddings.embed_query(sentence)
-            return float(sum(a * b for a, b in zip(cache[sentence], vectors[ids[n - 1]])))
-
-        return similarity, threshold
+        return extract_similarity(self.embeddings, embedding_model_name(self.settings.embeddings), retrieval)
 
     def related(self, sentence: str, extract: str) -> bool:
-        """Whether a sentence is close in meaning to an extract by embedding, as the answer check decides it
-        (what lets an English sentence be read against a French extract); for evaluating that check."""
-        threshold = SUPPORT_SIMILARITY.get(embedding_model_name(self.settings.embeddings))
-        if threshold is None:
-            return False
-        a, b = self.embeddings.embed_query(sentence), self.embeddings.embed_documents([extract])[0]
-        return float(sum(x * y for x, y in zip(a, b))) >= threshold
+        """Whether a sentence is close in meaning to an extract, as the answer check decides it."""
+        return related(self.embeddings, embedding_model_name(self.settings.embeddings), sentence, extract)
 
     def _render(self, prompt: PromptFile, language: str, **values: str) -> PromptParts:
         return prompt.render(language_rule=language_rule(language), **values)
 
-
-def _hold_marker(tokens: Iterator[str]) -> Iterator[str]:
-    """Pass tokens through, except that a reply starting with the decline marker yields MARKER instead."""
-    buffer = ""
-    for token in tokens:
-        if buffer is None:
-            yield token
-            continue
-        buffer += token
-        head = buffer.lstrip(" \n*_`\"'«").upper()
-        if head.startswith(MARKER):
-            yield _DECLINED
-            return
-        if not MARKER.startswith(head[:len(MARKER)]) or len(head) >= len(MARKER):
-            yield buffer
-            buffer = None
-    if buffer:
-        yield buffer

@@ -75,6 +75,33 @@ def kept(answer: str, promise: str) -> bool:
     return True
 
 
+BROKEN = {
+    "short": Text("il faut une à quatre phrases", "it must be one to four sentences"),
+    "list": Text("il faut une liste de deux à cinq lignes, chacune commençant par « - », sans texte autour",
+                 "it must be a list of two to five lines, each starting with \"- \", with no text around it"),
+    "table": Text("il faut un tableau Markdown : une ligne d'en-tête, une ligne de tirets, puis deux à cinq lignes, "
+                  "chacune entre barres verticales",
+                  "it must be a Markdown table: a header row, a row of dashes, then two to five rows, each "
+                  "between pipes"),
+    "json": Text("il faut un seul objet JSON valide avec les clés \"reponse\" et \"points_cles\"",
+                 "it must be a single valid JSON object with the keys \"reponse\" and \"points_cles\""),
+    "steps": Text("il faut des étapes numérotées (1., 2., …), puis une dernière ligne « Réponse : … »",
+                  "it must be numbered steps (1., 2., …), then a last line \"Answer: …\""),
+    "check_question": Text("il faut terminer par une courte question qui vérifie que l'apprenant a compris",
+                           "it must end with a short question that checks the learner understood"),
+}
+_COUNT = Text("elle a {n} point(s) ; {what}", "it has {n} point(s); {what}")
+
+
+def broken(answer: str, promise: str, language: str) -> str:
+    """What the answer misses of its promise, for the model's second attempt (in the learner's language)."""
+    what = BROKEN[promise].get(language)
+    items = [line for line in answer.splitlines() if _BULLET.match(line)]
+    if promise == "list" and items and len(items) == len([line for line in answer.splitlines() if line.strip()]):
+        return _COUNT.get(language, n=len(items), what=what)
+    return what
+
+
 def repair(answer: str, promise: str, language: str, section: str = "", course: list[str] = ()) -> str:
     """The answer reshaped to keep the promise, from its own sentences (with their citations). A list needs
     two items: when the answer has one fact only, the next comes from `course`, the cited extract's own
