@@ -118,3 +118,12 @@ def test_image_prompt_lab_without_an_image_model(chat):
 def test_prompt_without_text_explains_the_lab(chat):
     emitter = chat("/prompt")
     assert outputs(emitter)[-1].startswith("Laboratoire de prompt : écrivez `/prompt`")
+
+
+def test_a_draft_that_does_not_hold_under_a_technique_is_withdrawn_and_the_plain_answer_shown(chat):
+    emitter = chat("/technique format-list", "Qu'est-ce qu'un prompt ?",
+                   replies=["- - [1]\n- - [2]", "Un prompt est une demande textuelle donnée à un modèle de base [1]."])
+    assert emitter.of("sequence") == ["…"]  # the streamed draft was replaced while the plain prompt answered
+    final = emitter.messages()[-1]
+    assert final["output"].startswith("- Un prompt est une demande textuelle") and not final["metadata"]["refused"]
+    assert final["metadata"]["technique"] == "format-list"
