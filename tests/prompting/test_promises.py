@@ -56,3 +56,22 @@ def test_broken_promises_are_seen():
     assert not kept(PLAIN, "check_question")
     assert parse_json_answer(repair(PLAIN, "json", "fr")) is not None
     assert json.loads(repair(PLAIN, "json", "fr").strip("`json\n"))["points_cles"]
+
+
+def test_a_table_without_outer_pipes_or_with_its_header_repeated_is_rewritten_as_the_models_own_table():
+    bare = ("Élément | Explication\n---|---\n1 | Un bon prompt est clair [1].\n"
+            "Élément | Explication\n2 | Il donne le contexte utile [1].")
+    assert not kept(bare, "table")
+    shown = repair(bare, "table", "fr")
+    assert kept(shown, "table") and shown.splitlines() == [
+        "| Élément | Explication |", "| --- | --- |", "| 1 | Un bon prompt est clair [1]. |",
+        "| 2 | Il donne le contexte utile [1]. |"]
+
+
+def test_a_one_row_table_becomes_a_row_per_sentence_without_the_question_as_a_label():
+    one = ("Élément | Explication\n---|---\nQu'est-ce qu'un prompt ? | Un prompt est une demande textuelle [1]. "
+           "La réponse du **modèle** s'appelle une inférence [1].")
+    shown = repair(one, "table", "fr")
+    assert kept(shown, "table") and "Qu'est-ce" not in shown and shown.count("[1]") == 2
+    assert "| Un prompt | Un prompt est une demande textuelle [1]. |" in shown
+    assert all(row.count("**") % 2 == 0 for row in shown.splitlines())  # no bold cut in half

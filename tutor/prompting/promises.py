@@ -18,6 +18,7 @@ import re
 
 from tutor.engine.formats import parse_json_answer
 from tutor.i18n import Text
+from tutor.prompting import tables
 from tutor.text import fold
 
 PROMISES = ("short", "list", "table", "json", "steps", "check_question")
@@ -25,10 +26,10 @@ _SEGMENTS = re.compile(r"(?<=[.!?…])\s+|\n+")
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 _WORDS = re.compile(r"[a-z0-9]{4,}")
 _ROW = re.compile(r"^\s*\|.*\|\s*$")
-_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
+_LABEL_ONLY = re.compile(r"^\W*\d+\W*$|.*\?\s*$")  # a row's number, or the question repeated as its label
 _STEP = re.compile(r"^\s*(\d+)[.)]\s+\S")
 _ANSWER_LINE = re.compile(r"^\s*\**\s*(?:réponse|answer)\s*\**\s*:", re.I | re.M)
-TABLE_HEAD = Text("| Élément | Explication |\n|---|---|", "| Item | Explanation |\n|---|---|")
+TABLE_HEAD = Text("Élément|Explication", "Item|Explanation")
 REASONING = Text("Raisonnement :", "Reasoning:")
 ANSWER = Text("Réponse :", "Answer:")
 CHECK = Text("Pour vérifier que tu as compris : peux-tu expliquer avec tes mots « {section} » ?",
@@ -39,12 +40,11 @@ def sentences(text: str) -> list[str]:
     """The answer's sentences, list markers, table pipes and step labels removed."""
     out = []
     for line in text.splitlines():
-        if _RULE.match(line) or _ANSWER_LINE.match(line) and not line.split(":", 1)[1].strip():
+        if tables.is_separator(line) or _ANSWER_LINE.match(line) and not line.split(":", 1)[1].strip():
             continue
-        if _ROW.match(line):
-            cells = [c.strip() for c in line.strip().strip("|").split("|") if c.strip()]
-            if cells and not re.fullmatch(r"(?i)[ée]l[ée]ment|item|explication|explanation", cells[0]):
-                out.append(" : ".join(cells))
+        row = tables.cells(line)
+        if row is not None:
+            out += [] if tables.is_header(row) else _row_sentences(row)
             continue
         line = _ANSWER_LINE.sub("", _BULLET.sub("", line)).strip()
         if re.fullmatch(r"(?i)(raisonnement|reasoning)\s*:?", line):
@@ -61,9 +61,10 @@ def kept(answer: str, promise: str) -> bool:
     if promise == "list":
         return 2 <= len(lines) <= 5 and all(_BULLET.match(line) and not re.match(r"\s*\d", line) for line in lines)
     if promise == "table":
-        rows = [line for line in lines if _ROW.match(line)]
-        return len(rows) == len(lines) and len(rows) >= 4 and _RULE.match(rows[1]) is not None \
-            and 2 <= len(rows) - 2 <= 5
+        table = tables.read(answer)
+        return table is not None and table.lines == len(lines) == len(table.rows) + 2 \
+            and all(_ROW.match(line) for line in lines) and len(table.header) >= 2 and 2 <= len(table.rows) <= 5 \
+            and all(len(row) == len(table.header) and row[-1] for row in table.rows)
     if promise == "json":
         return parse_json_answer(answer) is not None
     if promise == "steps":
@@ -116,8 +117,10 @@ def repair(answer: str, promise: str, language: str, section: str = "", course: 
         items += [s for s in course if not _repeats(s, items)][:max(0, 2 - len(items))]
         return "\n".join(f"- {item}" for item in items)
     if promise == "table":
-        rows = [_row(part) for part in _split_items(parts)[:5]]
-        return TABLE_HEAD.get(language) + "\n" + "\n".join(rows)
+        table = tables.read(answer)
+        if table is not None and len(table.header) >= 2 and len(table.rows) >= 2:
+            return tables.write(table.header, table.rows[:5])  # the model's own table, in the canonical form
+        return tables.write(TABLE_HEAD.get(language).split("|"), [_row(part) for part in _split_items(parts)[:5]])
     if promise == "json":
         return "```json\n" + json.dumps({"reponse": " ".join(parts[:3]), "points_cles": parts[:5]},
                                         ensure_ascii=False, indent=2) + "\n```"
@@ -151,8 +154,21 @@ def _repeats(sentence: str, items: list[str]) -> bool:
     return any(len(words & set(_WORDS.findall(fold(item)))) >= 0.6 * max(len(words), 1) for item in items)
 
 
-def _row(sentence: str) -> str:
+def _row(sentence: str) -> list[str]:
     """A table row: the sentence's subject (before "est", "sont" or a colon) and what it says of it."""
-    match = re.match(r"(.{3,60}?)\s*(?::|\s(?:est|sont|is|are|permet|peut|désigne)\s)(.+)", sentence)
-    element, explanation = (match.group(1), match.group(0)) if match else (" ".join(sentence.split()[:4]), sentence)
-    return f"| {element.strip(' *')} | {explanation.strip().replace('|', '/')} |"
+    match = re.match(r"(.{3,60}?)\s*(:|\s(?:est|sont|is|are|permet|peut|désigne)\s)(.+)", sentence)
+    if match is None:
+        element, explanation = " ".join(sentence.split()[:4]), sentence
+    else:  # "Clair : il dit..." keeps what follows the colon; "Un prompt est..." the whole sentence
+        element, explanation = match.group(1), match.group(3) if match.group(2) == ":" else match.group(0)
+    return [element.replace("**", "").strip(" *"), explanation.strip()]
+
+
+def _row_sentences(row: list[str]) -> list[str]:
+    """A table row's sentences: its label kept before a one-sentence explanation ("Clair : il dit..."); a
+    number or the question repeated as a label is left out, and a longer explanation gives its sentences."""
+    label = " ".join(c for c in row[:-1] if c and not _LABEL_ONLY.match(c))
+    pieces = [p.strip() for p in _SEGMENTS.split(row[-1]) if p.strip()] if row else []
+    if not pieces:
+        return [label] if label else []
+    return [f"{label} : {pieces[0]}"] if label and len(pieces) == 1 else pieces
