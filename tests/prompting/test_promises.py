@@ -75,3 +75,14 @@ def test_a_one_row_table_becomes_a_row_per_sentence_without_the_question_as_a_la
     assert kept(shown, "table") and "Qu'est-ce" not in shown and shown.count("[1]") == 2
     assert "| Un prompt | Un prompt est une demande textuelle [1]. |" in shown
     assert all(row.count("**") % 2 == 0 for row in shown.splitlines())  # no bold cut in half
+
+
+def test_a_one_row_table_gets_the_cited_extracts_next_sentence_and_empty_rows_are_left_out():
+    one = "| Élément | Explication |\n| --- | --- |\n| Les LLM | Les LLM sont formés sur des milliers de milliards de mots [1]. |"
+    course = ["Les LLM sont formés sur des milliers de milliards de mots [1].", "Ils génèrent du texte [1]."]
+    shown = repair(one, "table", "fr", course=course)
+    assert kept(shown, "table") and shown.splitlines()[-1] == "| Ils génèrent du texte | Ils génèrent du texte [1]. |"
+    items = ("| Élément | Explication |\n| --- | --- |\n| Génération de texte | [2] |\n| Synthèse | [2] |\n"
+             "| Qu'est-ce qu'un modèle de base ? |  |")
+    shown = repair(items, "table", "fr")
+    assert kept(shown, "table") and "Qu'est-ce" not in shown and shown.count("\n") == 3

@@ -150,25 +150,25 @@ def test_a_reply_with_nothing_but_markers_is_declined(indexed):
 
 
 def test_a_broken_promise_code_cannot_repair_gets_one_second_attempt_with_the_failure_named(indexed):
-    # One sentence with nothing to cut into rows: code cannot make a table of it, so the model tries again.
-    first = "Un prompt est une demande textuelle donnée à un modèle de base [1]."
-    table = ("| Élément | Explication |\n|---|---|\n| Prompt | Un prompt est une demande textuelle donnée à un "
-             "modèle de base [1]. |\n| Inférence | La réponse générée s'appelle une inférence [1]. |")
-    tutor = make_tutor(indexed, first, table)
-    result = tutor.ask("Qu'est-ce qu'un prompt ?", options=AskOptions(technique="format-table"))
+    # A one-point list for a learner who reads English: the French course cannot lend a second point in the
+    # learner's language, so the model tries again, told what it missed.
+    first = "- Un prompt est une demande textuelle donnée à un modèle de base [1]."
+    two = first + "\n- La réponse générée par le modèle s'appelle une inférence [1]."
+    tutor = make_tutor(indexed, first, two)
+    result = tutor.ask("Qu'est-ce qu'un prompt ?", options=AskOptions(technique="format-list", language="en"))
     assert result.technique_retried and result.promise_kept and result.promise_kept_by_model
-    assert result.answer.count("\n| ") == 2 and "inférence" in result.answer and result.citations
+    assert result.answer.count("\n- ") == 1 and "inférence" in result.answer and result.citations
     answers = [call for call in tutor.llm.model.calls if "HORS_COURS" in call[0].content]
     assert len(answers) == 2
     assert answers[1][-2].content == first  # its own first answer...
-    assert "tableau Markdown" in answers[1][-1].content  # ...and what it missed, in the learner's language
+    assert "it has 1 point(s)" in answers[1][-1].content  # ...and what it missed, in the learner's language
 
 
 def test_a_second_attempt_that_still_breaks_the_promise_is_not_shown(indexed):
-    first = "Un prompt est une demande textuelle donnée à un modèle de base [1]."
+    first = "- Un prompt est une demande textuelle donnée à un modèle de base [1]."
     tutor = make_tutor(indexed, first, "Un prompt est une demande [1].")
-    result = tutor.ask("Qu'est-ce qu'un prompt ?", options=AskOptions(technique="format-table"))
-    assert not result.technique_retried and not result.promise_kept and first[:40] in result.answer
+    result = tutor.ask("Qu'est-ce qu'un prompt ?", options=AskOptions(technique="format-list", language="en"))
+    assert not result.technique_retried and not result.promise_kept and result.answer == first
     assert len([call for call in tutor.llm.model.calls if "HORS_COURS" in call[0].content]) == 2  # once more only
 
 
@@ -184,3 +184,10 @@ def test_a_technique_never_turns_an_in_course_answer_into_a_decline(indexed):
     restart = [n for n, e in enumerate(events) if isinstance(e, Stage) and e.name == "restart"]
     assert len(restart) == 1
     assert "".join(e.text for e in events[restart[0]:] if isinstance(e, Token)).strip() == plain
+
+
+def test_an_empty_table_under_a_technique_is_nothing_said_and_the_plain_prompt_answers(indexed):
+    plain = "Un prompt est une demande textuelle donnée à un modèle de base [1]."
+    tutor = make_tutor(indexed, "Élément | Explication\n---|---", plain)
+    result = tutor.ask("Qu'est-ce qu'un prompt ?", options=AskOptions(technique="format-table"))
+    assert not result.refused and result.technique_fallback and "demande textuelle" in result.answer

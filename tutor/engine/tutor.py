@@ -36,7 +36,7 @@ from tutor.engine.retrieval import HybridRetriever, Retrieval
 from tutor.engine.support import SupportJudge
 from tutor.engine.worker import in_thread
 from tutor.i18n import SUPPORTED, conversation_language, detect_language
-from tutor.prompting.promises import broken, kept, repair
+from tutor.prompting.promises import broken, kept, repair, sentences
 from tutor.prompting.prompts import PromptFile, PromptParts, language_rule, load_prompts
 from tutor.prompting.techniques import changed_parts, resolve, technique_note, techniques
 from tutor.providers import embedding_model_name, make_embeddings
@@ -221,8 +221,9 @@ class Tutor:
 
         check, result.format_ok = check_formatted(
             draft, turn.prompt.output, lambda text: check_citations(text, texts, similarity, threshold, judge))
-        if not check.used and (check.judged or not analyze(draft)):
-            # Nothing in the extracts supports this answer (it was invented), or it has no words. Say so.
+        if not check.used and (check.judged or not analyze(" ".join(sentences(draft)))):
+            # Nothing in the extracts supports this answer (it was invented), or it has no words (an empty
+            # table's header is not words). Say so.
             return self._decline(turn, "unsupported", retrieval)
         if check.repaired and not any(s.outcome == "kept" and s.supported for s in check.sentences) \
                 and unknown_terms(turn.question, self._vocabulary(retrieval.snapshot)):

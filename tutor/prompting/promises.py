@@ -26,6 +26,7 @@ _SEGMENTS = re.compile(r"(?<=[.!?…])\s+|\n+")
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 _WORDS = re.compile(r"[a-z0-9]{4,}")
 _ROW = re.compile(r"^\s*\|.*\|\s*$")
+_CITATIONS = re.compile(r"\s*\[\d+\]")
 _LABEL_ONLY = re.compile(r"^\W*\d+\W*$|.*\?\s*$")  # a row's number, or the question repeated as its label
 _STEP = re.compile(r"^\s*(\d+)[.)]\s+\S")
 _ANSWER_LINE = re.compile(r"^\s*\**\s*(?:réponse|answer)\s*\**\s*:", re.I | re.M)
@@ -104,23 +105,22 @@ def broken(answer: str, promise: str, language: str) -> str:
 
 
 def repair(answer: str, promise: str, language: str, section: str = "", course: list[str] = ()) -> str:
-    """The answer reshaped to keep the promise, from its own sentences (with their citations). A list needs
-    two items: when the answer has one fact only, the next comes from `course`, the cited extract's own
-    sentences (each with its citation), never invented."""
+    """The answer reshaped to keep the promise, from its own sentences (with their citations). A list or a
+    table needs two items: when the answer has one fact only, the next comes from `course`, the cited
+    extract's own sentences (each with its citation), never invented."""
     parts = sentences(answer)
     if not parts or kept(answer, promise):
         return answer
     if promise == "short":
         return " ".join(parts[:4])
     if promise == "list":
-        items = _split_items(parts)[:5]
-        items += [s for s in course if not _repeats(s, items)][:max(0, 2 - len(items))]
-        return "\n".join(f"- {item}" for item in items)
+        return "\n".join(f"- {item}" for item in _two_or_more(parts, course))
     if promise == "table":
         table = tables.read(answer)
-        if table is not None and len(table.header) >= 2 and len(table.rows) >= 2:
-            return tables.write(table.header, table.rows[:5])  # the model's own table, in the canonical form
-        return tables.write(TABLE_HEAD.get(language).split("|"), [_row(part) for part in _split_items(parts)[:5]])
+        rows = [row for row in table.rows if _says_something(row)] if table is not None else []
+        if table is not None and len(table.header) >= 2 and len(rows) >= 2:
+            return tables.write(table.header, rows[:5])  # the model's own table, in the canonical form
+        return tables.write(TABLE_HEAD.get(language).split("|"), [_row(part) for part in _two_or_more(parts, course)])
     if promise == "json":
         return "```json\n" + json.dumps({"reponse": " ".join(parts[:3]), "points_cles": parts[:5]},
                                         ensure_ascii=False, indent=2) + "\n```"
@@ -132,6 +132,18 @@ def repair(answer: str, promise: str, language: str, section: str = "", course: 
         body = "\n".join(line for line in answer.strip().splitlines() if line.strip())
         return f"{body}\n\n{CHECK.get(language, section=section or '…')}"
     return answer
+
+
+def _two_or_more(parts: list[str], course: list[str]) -> list[str]:
+    """Two to five items: the answer's own, then the course's next sentences when it had one only."""
+    items = _split_items(parts)[:5]
+    return items + [s for s in course if not _repeats(s, items)][:max(0, 2 - len(items))]
+
+
+def _says_something(row: list[str]) -> bool:
+    """A row with words beyond citation markers, and not the learner's question repeated."""
+    words = _CITATIONS.sub("", " ".join(row)).strip(" .")
+    return bool(_WORDS.search(fold(words))) and not (len([c for c in row if c.strip()]) == 1 and words.endswith("?"))
 
 
 def _split_items(parts: list[str]) -> list[str]:
