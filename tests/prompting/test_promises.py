@@ -86,3 +86,10 @@ def test_a_one_row_table_gets_the_cited_extracts_next_sentence_and_empty_rows_ar
              "| Qu'est-ce qu'un modèle de base ? |  |")
     shown = repair(items, "table", "fr")
     assert kept(shown, "table") and "Qu'est-ce" not in shown and shown.count("\n") == 3
+
+
+def test_a_yes_is_not_an_item_of_its_own():
+    answer = "Oui, les LLM font partie des modèles de base [1]."
+    course = ["Les LLM sont un sous-ensemble des modèles de base [1]."]
+    assert repair(answer, "list", "fr", course=course) == \
+        "- Oui, les LLM font partie des modèles de base [1].\n- Les LLM sont un sous-ensemble des modèles de base [1]."

@@ -26,6 +26,7 @@ _SEGMENTS = re.compile(r"(?<=[.!?…])\s+|\n+")
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 _WORDS = re.compile(r"[a-z0-9]{4,}")
 _ROW = re.compile(r"^\s*\|.*\|\s*$")
+_BARE_REPLY = re.compile(r"(?i)oui|non|yes|no|si|exact|vrai|faux|true|false")  # not an item on its own
 _CITATIONS = re.compile(r"\s*\[\d+\]")
 _LABEL_ONLY = re.compile(r"^\W*\d+\W*$|.*\?\s*$")  # a row's number, or the question repeated as its label
 _STEP = re.compile(r"^\s*(\d+)[.)]\s+\S")
@@ -153,7 +154,8 @@ def _split_items(parts: list[str]) -> list[str]:
     sentence = parts[0]
     marks = re.findall(r"\s*\[\d+\]", sentence)
     body = re.sub(r"\s*\[\d+\]", "", sentence).rstrip(" .")
-    pieces = [p.strip(" ,;.") for p in re.split(r"\s*[;,]\s*|\s+et\s+|\s+and\s+", body) if len(p.strip()) > 2]
+    pieces = [p.strip(" ,;.") for p in re.split(r"\s*[;,]\s*|\s+et\s+|\s+and\s+", body)
+              if len(p.strip()) > 2 and not _BARE_REPLY.fullmatch(p.strip(" ,;.!"))]
     if len(pieces) < 2:
         return [sentence]
     tag = "".join(dict.fromkeys(m.strip() for m in marks))
