@@ -164,12 +164,23 @@ def test_a_broken_promise_code_cannot_repair_gets_one_second_attempt_with_the_fa
     assert "it has 1 point(s)" in answers[1][-1].content  # ...and what it missed, in the learner's language
 
 
-def test_a_second_attempt_that_still_breaks_the_promise_is_not_shown(indexed):
+def test_a_second_attempt_that_still_breaks_the_promise_is_not_shown_and_the_plain_prompt_is_tried(indexed):
     first = "- Un prompt est une demande textuelle donnée à un modèle de base [1]."
-    tutor = make_tutor(indexed, first, "Un prompt est une demande [1].")
+    plain = "Un prompt est une demande textuelle [1]. La réponse du modèle s'appelle une inférence [1]."
+    tutor = make_tutor(indexed, first, "Un prompt est une demande [1].", plain)
     result = tutor.ask("Qu'est-ce qu'un prompt ?", options=AskOptions(technique="format-list", language="en"))
-    assert not result.technique_retried and not result.promise_kept and result.answer == first
-    assert len([call for call in tutor.llm.model.calls if "HORS_COURS" in call[0].content]) == 2  # once more only
+    assert not result.technique_retried and result.technique_fallback and result.promise_kept
+    assert result.answer.startswith("- Un prompt est une demande textuelle [1].\n- ")  # the plain answer, as a list
+    calls = [call for call in tutor.llm.model.calls if "HORS_COURS" in call[0].content]
+    assert len(calls) == 3 and "deux à cinq" not in calls[2][0].content  # the third is the plain prompt
+
+
+def test_when_nothing_keeps_the_promise_the_techniques_first_answer_is_shown(indexed):
+    first = "- Un prompt est une demande textuelle donnée à un modèle de base [1]."
+    tutor = make_tutor(indexed, first, "Un prompt est une demande [1].", "Un prompt est une demande textuelle [1].")
+    result = tutor.ask("Qu'est-ce qu'un prompt ?", options=AskOptions(technique="format-list", language="en"))
+    assert not result.promise_kept and result.answer == first and not result.technique_fallback
+    assert len([call for call in tutor.llm.model.calls if "HORS_COURS" in call[0].content]) == 3  # no more
 
 
 def test_a_technique_never_turns_an_in_course_answer_into_a_decline(indexed):

@@ -111,24 +111,26 @@ class Tutor:
             yield Done(self._decline(turn, "off_topic", retrieval))
             return
         technique, base = turn.prompt, self.prompts["answer"]
-        fresh, result, first = turn.result, None, None
+        fresh, tried = turn.result, []
         for prompt in [technique] + ([base] if technique is not base else []):
             # A technique never turns an in-course answer into a decline: when the model declines under it, or
-            # nothing it wrote holds, the plain prompt answers, and the answer is given the technique's shape.
-            if result is not None:
+            # nothing it wrote holds, or its answer cannot be given the technique's shape, the plain prompt
+            # answers, and that answer is given the technique's shape.
+            if tried:
                 yield Stage("restart")  # what was streamed is withdrawn: another answer comes
             turn.prompt, turn.result = prompt, copy.deepcopy(fresh)
             draft = yield from self._generate(turn, retrieval)
             if draft is None:
-                result = self._decline(turn, "model_declined", retrieval)
-                first = first or result
+                tried.append(self._decline(turn, "model_declined", retrieval))
                 continue
             turn.prompt, turn.result.technique_fallback = technique, prompt is not technique
             result = self._checked(turn, retrieval, draft)
-            if not result.refused:
+            if not result.refused and result.promise_kept:
                 break
-            first = first or result
-        yield Done(first if result.refused else result)  # when both decline, the technique's own decline
+            tried.append(result)
+        else:  # nothing kept the promise: the first answer given, else the technique's own decline
+            result = next((r for r in tried if not r.refused), tried[0])
+        yield Done(result)
 
     def _generate(self, turn: Turn, retrieval: Retrieval, retry: tuple[str, str] | None = None) -> Iterator[Event]:
         """Stream the model's answer to `turn.prompt`; the draft, or None when the model declines. `retry`: the
