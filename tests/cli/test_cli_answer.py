@@ -61,3 +61,15 @@ def test_ask_prints_every_kind_of_decline_and_exits_2_on_an_engine_error(kb, tut
     monkeypatch.setenv("TUTOR_LLM__PROVIDER", "openai")
     broken = tutor_cli("ask", "Qu'est-ce qu'un prompt ?")
     assert broken.returncode == 2 and "TUTOR_LLM__BASE_URL" in broken.stderr and "Traceback" not in broken.stderr
+
+
+def test_ask_shows_the_checked_answer_when_the_checks_changed_the_streamed_draft(kb, tutor_cli, monkeypatch):
+    # Under format-list a plain sentence streams, then is reshaped into a list: the learner reads the list.
+    monkeypatch.setenv("TUTOR_LLM__FAKE_RESPONSES", json.dumps([ANSWER]))
+    assert tutor_cli("ingest", str(kb)).returncode == 0
+    plain = tutor_cli("ask", "Qu'est-ce qu'un prompt ?", "--technique", "format-list")
+    assert plain.returncode == 0, plain.stderr
+    streamed, checked = plain.stdout.split("Après les vérifications (sources, format) :\n")
+    assert streamed.startswith(ANSWER[:30]) and checked.startswith("- Un prompt est une demande textuelle")
+    same = tutor_cli("ask", "Qu'est-ce qu'un prompt ?")
+    assert "Après les vérifications" not in same.stdout and same.stdout.startswith(ANSWER)

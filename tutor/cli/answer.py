@@ -8,6 +8,9 @@ from pathlib import Path
 from tutor.cli.output import EXIT_BAD_INPUT, err, learner_error
 from tutor.config import Settings
 from tutor.errors import LearnerError
+from tutor.i18n import Text
+
+CHECKED = Text("Après les vérifications (sources, format) :", "After the checks (sources, format):")
 
 
 def _load_history(path: str | None) -> list[dict]:
@@ -29,7 +32,7 @@ def _with_provider(settings: Settings, provider: str | None) -> Settings:
 
 
 def cmd_ask(args, settings: Settings) -> int:
-    from tutor.engine.events import Token, collect
+    from tutor.engine.events import Stage, Token, collect
     from tutor.engine.result import AskOptions
     from tutor.engine.tutor import Tutor
     from tutor.i18n import detect_language
@@ -44,9 +47,15 @@ def cmd_ask(args, settings: Settings) -> int:
     settings = _with_provider(settings, args.provider)
     options = AskOptions(language=args.language, technique=args.technique)
 
+    streamed = []
+
     def show(event) -> None:
         if isinstance(event, Token) and not args.json:
+            streamed.append(event.text)
             print(event.text, end="", flush=True)
+        elif isinstance(event, Stage) and event.name == "restart" and streamed and not args.json:
+            streamed.clear()  # the engine answers again (tutor.engine.tutor): the next draft starts on its line
+            print("\n…", flush=True)
 
     try:
         teacher = Teacher(Tutor(settings))
@@ -56,8 +65,10 @@ def cmd_ask(args, settings: Settings) -> int:
     if args.json:
         print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
         return 0
-    if result.refused or not result.timings.first_token_ms:
+    if result.refused or not streamed:
         print(result.answer, end="")
+    elif result.answer.strip() != "".join(streamed).strip():  # what the checks made of the draft
+        print(f"\n\n{CHECKED.get(result.language)}\n{result.answer}", end="")
     print("\n")
     if result.citations:
         print("Sources :" if result.language == "fr" else "Sources:")
