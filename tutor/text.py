@@ -23,6 +23,8 @@ TEMPLATE_TOKENS = re.compile(
     r"|<(?:start|end)_of_turn>",      # Gemma
     re.IGNORECASE,
 )
+# A citation marker as answers write them: [1], or several numbers in one pair of brackets ([1, 2], [1;3]).
+CITATION = re.compile(r"\s*\[(\d{1,2}(?:\s*[,;]\s*\d{1,2})*)\]")
 _ELISION_RE = re.compile(r"\b(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu)['’]", re.IGNORECASE)
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
 
@@ -33,6 +35,16 @@ def clean_text(text: str) -> str:
     text = "".join(c for c in text if c in "\n\t" or unicodedata.category(c)[0] != "C")
     text = TEMPLATE_TOKENS.sub(" ", text)
     return re.sub(r"[ \t]+", " ", text).strip()
+
+
+def cited(text: str) -> list[int]:
+    """The extract numbers a text cites, in order ("... [1, 3]" -> [1, 3])."""
+    return [int(n) for group in CITATION.findall(text) for n in re.split(r"[,;]", group)]
+
+
+def strip_citations(text: str, replacement: str = "") -> str:
+    """`text` without its citation markers."""
+    return CITATION.sub(replacement, text)
 
 
 def strip_accents(text: str) -> str:

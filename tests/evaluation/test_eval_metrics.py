@@ -69,6 +69,9 @@ def test_missing_facts_wrong_citations_declines_and_language_fail():
     bad_number = score_case(CASE, result("Les LLM sont formés sur des milliers de milliards de mots [5].",
                                          citations=[{"n": 5, "text": "x"}]))
     assert bad_number["citation_validity"] == 0.0
+    grouped = score_case(CASE, result("Les LLM sont formés sur des milliers de milliards de mots [1, 2].",
+                                      citations=[{"n": 1, "text": "x"}]))
+    assert grouped["citation_validity"] == 0.0  # [2], inside "[1, 2]", is not among the listed citations
     declined = score_case(CASE, result("Je ne trouve pas la réponse dans le cours.", refused=True))
     assert declined["declined_correctly"] == 0.0 and declined["fully_correct"] == 0.0
     english = score_case(CASE, result("Large language models are trained on milliers de milliards of words, "

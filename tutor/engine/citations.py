@@ -14,10 +14,10 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from tutor.text import analyze
+from tutor.text import analyze, strip_citations
+from tutor.text import cited as cited_numbers
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
-_MARKER = re.compile(r"\s*\[(\d{1,2}(?:\s*[,;]\s*\d{1,2})*)\]")
 _SEGMENTS = re.compile(r"(\n+|(?<=[.!?…])\s+)")
 MIN_OVERLAP = 0.5  # share of a sentence's content words found in the extract
 MIN_WORDS = 3  # shorter segments ("Les quatre parties sont :") are neither supported nor unsupported
@@ -91,8 +91,8 @@ def check_citations(
         if i % 2 == 1 or not part.strip():  # separators and blanks are kept as they are
             out.append(part)
             continue
-        cited = [int(n) for group in _MARKER.findall(part) for n in re.split(r"[,;]", group)]
-        bare = _MARKER.sub("", part).rstrip()
+        cited = cited_numbers(part)
+        bare = strip_citations(part).rstrip()
         words = set(analyze(bare))
         numbers = set(_NUMBER.findall(bare))
         scores = [_overlap(words, ew) for ew in extract_words]

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from tutor.i18n import detect_language
-from tutor.text import analyze, fold
+from tutor.text import analyze, fold, strip_citations
 from tutor.text import words as tokens
 
 # Number words, and the scale words that make a quantity ("milliers de milliards").
@@ -51,13 +51,12 @@ class Quantity:
 _POWERS = {"dizaines": 1, "tens": 1, "centaines": 2, "hundreds": 2, "milliers": 3, "thousands": 3, "millions": 6,
            "milliards": 9, "billions": 9, "trillions": 12}
 _FRENCH_POWERS = {"billions": 12, "trillions": 18}
-_CITATION = re.compile(r"\[\d{1,2}(?:\s*[,;]\s*\d{1,2})*\]")
 
 
 def quantities(text: str) -> list[Quantity]:
     """The amounts a text states: numbers (in digits or words), scale phrases (as a power of ten, whatever
     their language), and size words before a noun. Citation markers are not amounts."""
-    words = [fold(w) for w in tokens(_LIST_MARKER.sub(" ", _CITATION.sub(" ", text)))]
+    words = [fold(w) for w in tokens(_LIST_MARKER.sub(" ", strip_citations(text, " ")))]
     french = detect_language(text) == "fr"
     found: list[Quantity] = []
     i = 0

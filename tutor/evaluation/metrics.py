@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from statistics import mean
 
 from tutor.evaluation.dataset import Case
 from tutor.evaluation.normalize import contains
 from tutor.i18n import detect_language
-
-_MARKERS = re.compile(r"\[(\d{1,2})\]")
+from tutor.text import cited
 
 
 def evidence_rank(retrieved: list[dict], evidence: list[str]) -> int:
@@ -45,7 +43,7 @@ def score_case(case: Case, result: dict) -> dict:
 
     citations = result.get("citations", [])
     sent = {c["n"] for c in retrieved if c.get("n")}
-    cited_in_text = {int(n) for n in _MARKERS.findall(answer)}
+    cited_in_text = set(cited(answer))
     if citations or cited_in_text:
         listed = {c["n"] for c in citations}
         row["citation_validity"] = float(listed <= sent and cited_in_text <= listed)

@@ -19,7 +19,7 @@ import re
 from tutor.engine.formats import parse_json_answer
 from tutor.i18n import Text
 from tutor.prompting import tables
-from tutor.text import fold
+from tutor.text import fold, strip_citations
 
 PROMISES = ("short", "list", "table", "json", "steps", "check_question")
 _SEGMENTS = re.compile(r"(?<=[.!?…])\s+|\n+")
@@ -27,7 +27,6 @@ _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 _WORDS = re.compile(r"[a-z0-9]{4,}")
 _ROW = re.compile(r"^\s*\|.*\|\s*$")
 _BARE_REPLY = re.compile(r"(?i)oui|non|yes|no|si|exact|vrai|faux|true|false")  # not an item on its own
-_CITATIONS = re.compile(r"\s*\[\d+\]")
 _LABEL_ONLY = re.compile(r"^\W*\d+\W*$|.*\?\s*$")  # a row's number, or the question repeated as its label
 _STEP = re.compile(r"^\s*(\d+)[.)]\s+\S")
 _ANSWER_LINE = re.compile(r"^\s*\**\s*(?:réponse|answer)\s*\**\s*:", re.I | re.M)
@@ -143,7 +142,7 @@ def _two_or_more(parts: list[str], course: list[str]) -> list[str]:
 
 def _says_something(row: list[str]) -> bool:
     """A row with words beyond citation markers, and not the learner's question repeated."""
-    words = _CITATIONS.sub("", " ".join(row)).strip(" .")
+    words = strip_citations(" ".join(row)).strip(" .")
     return bool(_WORDS.search(fold(words))) and not (len([c for c in row if c.strip()]) == 1 and words.endswith("?"))
 
 
