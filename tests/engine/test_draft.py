@@ -36,6 +36,9 @@ def test_when_nothing_the_model_wrote_holds_a_question_on_what_the_course_never_
     # ...which say nothing of who made it: "inventé" is a word the course never uses.
     who = ask("Qui a inventé Stable Diffusion ?")
     assert who.refused and who.refusal_reason == "unsupported"
+    # An English question's words are never in the French course's vocabulary: that is no reason to decline.
+    english = ask("Which model does the course use to make pictures with Stable Diffusion?")
+    assert not english.refused and english.repaired_sentences
 
 
 def test_a_model_that_stops_before_its_first_word_gets_a_decline_not_an_error(semantic):

@@ -17,7 +17,11 @@ def teacher(settings, replies=("ok",), verdicts=(1.0,)):
 
 
 @pytest.mark.parametrize("message, act", [("Bonjour !", "greeting"), ("Merci beaucoup !", "thanks"),
-                                          ("tu sais faire quoi ?", "help"), ("Hello there!", "greeting")])
+                                          ("tu sais faire quoi ?", "help"), ("Hello there!", "greeting"),
+                                          # slang, and thanks that name what the course was about
+                                          ("c quoi les commandes du tuteur", "help"), ("dis moi les commandes", "help"),
+                                          ("Merci infiniment pour tes réponses sur les modèles de base, ça m'a aidé "
+                                           "pour mon partiel.", "thanks")])
 def test_social_messages_get_a_friendly_reply_with_course_suggestions_never_the_decline(semantic, message, act):
     t = teacher(semantic)
     result = t.ask(message, Session())

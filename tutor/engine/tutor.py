@@ -227,10 +227,12 @@ class Tutor:
             # Nothing in the extracts supports this answer (it was invented), or it has no words (an empty
             # table's header is not words). Say so.
             return self._decline(turn, "unsupported", retrieval)
+        same_language = turn.language == detect_language(" ".join(texts))
         if check.repaired and not any(s.outcome == "kept" and s.supported for s in check.sentences) \
-                and unknown_terms(turn.question, self._vocabulary(retrieval.snapshot)):
+                and same_language and unknown_terms(turn.question, self._vocabulary(retrieval.snapshot)):
             # Nothing the model wrote held, and the question asks about what the course never mentions ("Qui
-            # a inventé Stable Diffusion ?"): the course's sentences about the rest would not answer it.
+            # a inventé Stable Diffusion ?"): the course's sentences about the rest would not answer it. Only
+            # in the course's language: an English question's words are never in a French course's vocabulary.
             return self._decline(turn, "unsupported", retrieval)
         result.answer = check.answer
         if turn.prompt.output != "json":
@@ -239,8 +241,7 @@ class Tutor:
         if not result.promise_kept_by_model:
             section = extracts[check.used[0] - 1].section if check.used else ""
             # The course's own sentences may complete a list, in the course's language only.
-            course = [s for n in check.used for s in course_sentences(texts[n - 1], n)] \
-                if turn.language == detect_language(" ".join(texts)) else []
+            course = [s for n in check.used for s in course_sentences(texts[n - 1], n)] if same_language else []
             result.answer = repair(result.answer, turn.prompt.promise, turn.language, section, course)
         result.promise_kept = kept(result.answer, turn.prompt.promise)
         result.unsupported_sentences = check.unsupported
