@@ -27,6 +27,16 @@ def test_each_rule_sees_what_shared_words_hide(claim, label, reason):
     assert (verdict.label, verdict.reason) == (label, reason), verdict
 
 
+def test_a_reference_that_never_names_the_claims_subject_is_silent_about_it_not_contradicting_it():
+    demo = ("Application pratique — La démonstration\nDans cette démonstration, on utilise **Amazon SageMaker "
+            "Studio** pour **générer des images** à partir de prompts textuels.")
+    verdict = SupportJudge(llm=None).check("Stable Diffusion sert à générer des images.", demo)
+    assert (verdict.label, verdict.reason) == ("unsupported", "name")  # neither confirmed nor contradicted
+    # With the subject named, saying of it what the reference says of another is still a swap.
+    assert SupportJudge(llm=None).check("Amazon SageMaker Studio sert à traiter le langage naturel.",
+                                        EXAMPLES + "\n- **Amazon SageMaker Studio** : génère des images.").reason == "name"
+
+
 def test_names_are_proper_names_not_sentence_openings_nor_acronyms():
     assert names("Stable Diffusion sert-il à traiter le langage naturel ?") == {"stable diffusion"}
     assert names("- **Amazon Titan** : conçu pour traiter le langage naturel") == {"amazon titan"}

@@ -128,3 +128,13 @@ def test_a_bare_request_for_another_right_after_an_answer_continues_it_and_a_nam
     again = t.ask("Une autre !", session)
     assert again.act == "question" and session.pending is None
     assert t.ask("Pose-moi une question", session).act == "quiz" and session.pending is not None
+
+
+def test_a_statement_is_checked_against_the_lesson_that_names_its_subject(semantic):
+    # Searched without "si j'ai bien compris", and checked against the extract that names what it names: a
+    # lesson that never names Stable Diffusion is silent about it, not a contradiction.
+    right = teacher(semantic, verdicts=[1.0]).ask("Si j'ai bien compris, Stable Diffusion sert à générer des images ?", Session())
+    assert right.act == "statement" and right.grade["verdict"] == "correct"
+    assert "Stable Diffusion" in right.answer
+    wrong = teacher(semantic, verdicts=[1.0]).ask("On m'a dit qu'Amazon Titan sert à générer des images, c'est juste ?", Session())
+    assert wrong.grade["verdict"] == "incorrect" and "Amazon Titan : conçu pour traiter le langage naturel" in wrong.answer

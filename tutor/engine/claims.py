@@ -169,14 +169,27 @@ def names(text: str) -> set[str]:
 def names_swapped(claim: str, reference: str) -> bool:
     """The claim says of one named thing what the reference says of another: the reference's unit that
     says the rest of the claim (its names left out) names things, none of them the claim's ("Stable
-    Diffusion traite le langage naturel" against "Amazon Titan : conçu pour traiter le langage naturel")."""
+    Diffusion traite le langage naturel" against "Amazon Titan : conçu pour traiter le langage naturel").
+    A reference that never names what the claim names is silent about it, which is no swap ("Stable
+    Diffusion génère des images" against "on utilise Amazon SageMaker Studio pour générer des images")."""
     said = names(claim)
-    if not said:
+    if not said or not _named(said, names(reference)):
         return False
     rest = _NAME.sub(" ", claim.replace("**", ""))
     unit = aligned(rest, reference, 1) if analyze(rest) else []
     stated = names(unit[0]) if unit else set()
-    return bool(stated) and not any(a in b or b in a for a in said for b in stated)
+    return bool(stated) and not _named(said, stated)
+
+
+def named_in(claim: str, reference: str) -> bool:
+    """The reference names one of the things the claim names (True when the claim names nothing)."""
+    said = names(claim)
+    return not said or _named(said, names(reference))
+
+
+def _named(said: set[str], stated: set[str]) -> bool:
+    """One of the names said is among (or part of) the names stated."""
+    return any(a in b or b in a for a in said for b in stated)
 
 
 def units(extract: str) -> list[str]:

@@ -13,7 +13,7 @@ import time
 from collections.abc import Iterator
 
 from tutor.engine.citations import course_words
-from tutor.engine.claims import aligned
+from tutor.engine.claims import aligned, names
 from tutor.engine.events import Done, Event, Found
 from tutor.engine.input import clean_question
 from tutor.engine.result import AskOptions, Citation, RetrievedChunk, TutorResult
@@ -267,13 +267,15 @@ class Teacher:
     def _statement(self, text, session, options, language):
         """Check a learner's claim against the lesson: confirmed only when the course supports it."""
         session.clear_pending()
-        retrieval = self.tutor.retriever.retrieve(text)
-        yield Found(retrieval)
-        hits = retrieval.hits[:2] if self.tutor.policy.is_relevant(retrieval, language) else []
         claim = claim_of(text)
+        retrieval = self.tutor.retriever.retrieve(claim)  # the claim, without "si j'ai bien compris"
+        yield Found(retrieval)
+        said = names(claim)  # the lesson that names what the claim names says the most about it: checked too
+        hits = [h for n, h in enumerate(retrieval.hits) if n < 2 or said & names(h.chunk.embed_text)] \
+            if self.tutor.policy.is_relevant(retrieval, language) else []
         verdicts = [(self.judge.check(claim, h.chunk.embed_text), h.chunk) for h in hits]
         ranked = sorted(verdicts, key=lambda v: ({"supported": 0, "contradicted": 1, "unsupported": 2}[v[0].label],
-                                                  -v[0].score))
+                                                  not (said & names(v[1].embed_text)), -v[0].score))
         if not ranked:
             result = self.tutor.decline(text, language, "not_in_course", retrieval)
             return result
