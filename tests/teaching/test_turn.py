@@ -136,5 +136,6 @@ def test_a_statement_is_checked_against_the_lesson_that_names_its_subject(semant
     right = teacher(semantic, verdicts=[1.0]).ask("Si j'ai bien compris, Stable Diffusion sert à générer des images ?", Session())
     assert right.act == "statement" and right.grade["verdict"] == "correct"
     assert "Stable Diffusion" in right.answer
-    wrong = teacher(semantic, verdicts=[1.0]).ask("On m'a dit qu'Amazon Titan sert à générer des images, c'est juste ?", Session())
+    wrong = teacher(semantic, verdicts=[1.0]).ask("On m'a dit qu'Amazon Titan sert à générer des images, c'est juste ?",
+                                                  Session())
     assert wrong.grade["verdict"] == "incorrect" and "Amazon Titan : conçu pour traiter le langage naturel" in wrong.answer
