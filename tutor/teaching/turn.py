@@ -277,8 +277,7 @@ class Teacher:
         ranked = sorted(verdicts, key=lambda v: ({"supported": 0, "contradicted": 1, "unsupported": 2}[v[0].label],
                                                   not (said & names(v[1].embed_text)), -v[0].score))
         if not ranked:
-            result = self.tutor.decline(text, language, "not_in_course", retrieval)
-            return result
+            return self.tutor.decline(text, language, "not_in_course", retrieval)
         verdict, chunk = ranked[0]
         label = {"supported": "correct", "contradicted": "incorrect"}.get(verdict.label, "unknown")
         quote = course_words(verdict.evidence, chunk.embed_text) if verdict.evidence else None
