@@ -60,17 +60,6 @@ def test_the_retrieved_lesson_reaches_the_model_as_four_parts(indexed):
     assert [m["content"] for m in result.prompt["messages"]] == [system, user]
 
 
-def test_warm_up_reads_the_answer_prompts_fixed_start_in_every_language_a_learner_gets_answers_in(indexed):
-    # The format part names the answer's language: an English question's prompt starts otherwise than a French
-    # one, and would read its whole start again on every question if only the French start were kept.
-    tutor, read = make_tutor(indexed), []
-    tutor.llm.warm_up = lambda messages: read.append(messages[0].content)
-    tutor.warm_up()
-    for language, question in [("fr", "Qu'est-ce qu'un prompt ?"), ("en", "What is a prompt?")]:
-        tutor.ask(question, options=AskOptions(language=language))
-        assert tutor.llm.model.calls[-1][0].content in read, language
-
-
 @pytest.mark.parametrize("question, language, starts", [
     ("Donne-moi une recette de crêpes.", "fr", "Je ne trouve pas"),
     ("Quel temps fera-t-il demain à Paris ?", "fr", "Je ne trouve pas"),

@@ -76,16 +76,14 @@ class Tutor:
         self._words: tuple[str, set[str]] | None = None  # the course's meaning words, per index version
 
     def warm_up(self) -> None:
-        """Load the model and read the fixed start of the answer prompt once, before the first learner: in each
-        language (its format part says which language to answer in, so an English start is another start)."""
+        """Load the model and read the fixed start of the answer prompt once, before the first learner."""
         from langchain_core.messages import SystemMessage
 
         from tutor.engine.support import JUDGE_SYSTEM  # noqa: I001 (the judge's start is kept too)
 
+        parts = self._render(self.prompts["answer"], "fr", extracts="", question="")
         self.llm.warm_up([SystemMessage(JUDGE_SYSTEM)])
-        for language in SUPPORTED:
-            parts = self._render(self.prompts["answer"], language, extracts="", question="")
-            self.llm.warm_up([SystemMessage(parts.system_text())])
+        self.llm.warm_up([SystemMessage(parts.system_text())])
 
     # ------------------------------------------------------------------ entry points
 
