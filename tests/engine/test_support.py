@@ -61,3 +61,13 @@ def test_the_model_reads_a_list_as_a_list_and_the_heading_is_never_the_evidence(
     assert read.index("Amazon Titan") < read.index("Stable Diffusion")  # in the extract's order
     verdict = SupportJudge(llm=None).check("Stable Diffusion traite le langage naturel.", EXAMPLES)
     assert verdict.evidence and " — " not in verdict.evidence
+
+
+def test_a_scale_word_is_read_in_the_language_of_its_own_phrase():
+    from tutor.engine.support import quantity_mismatch
+
+    # An English expected answer followed by the French lesson's words reads as French as a whole.
+    reference = "Trillions of words.\nmilliers de milliards de mots"
+    assert quantity_mismatch("trillions of words", reference) is None
+    assert quantity_mismatch("des billions de mots", "des milliers de milliards de mots") is None
+    assert quantity_mismatch("a few thousand words", reference) == "changed"

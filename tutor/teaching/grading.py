@@ -5,13 +5,20 @@ An answer is never graded correct when it contradicts the expected one (another 
 polarity, the terms bound the other way round, "oui" for "non"); then the share of the expected answer's
 parts it covers decides between correct, partly correct and incorrect. The chat model's reading (the
 probability that the answer means the expected one) settles answers in other words than the lesson's, and
-can veto one that has the lesson's words but says something else with them.
+can veto one that has the lesson's words but says something else with them. With embeddings, a small
+logistic model (fitted on evals/grading-dev.jsonl by benchmarks/grading_calibration.py, kept in
+grading.json per embedding model) weighs four signals: the share of parts covered, the model's reading,
+the answer's closeness to the expected one, and its length against the expected one's (a partial answer
+gives less). The rules above and the veto still stand over it.
 """
 
 from __future__ import annotations
 
+import json
+import math
 import re
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 from langchain_core.messages import HumanMessage, SystemMessage
 
@@ -21,6 +28,8 @@ from tutor.engine.support import quantity_mismatch
 from tutor.text import analyze, fold
 
 CORRECT, PARTIAL, INCORRECT = "correct", "partial", "incorrect"
+CALIBRATION = Path(__file__).resolve().parent / "grading.json"
+SIGNALS = ("coverage", "reading", "closeness", "length")
 # The model's "same meaning" probability under which an answer with all the lesson's words is not correct
 # (partly correct), and under which it is wrong; chosen on evals/grading-dev.jsonl, where the right answers
 # with all the words read 0.19 and above, the wrong ones 0.34 and below.
@@ -48,6 +57,38 @@ class Grade:
         return asdict(self)
 
 
+@dataclass(frozen=True)
+class Signals:
+    """What the soft decision weighs, each in [0, 1] but the length ratio (capped at 2)."""
+    coverage: float  # share of the expected answer's parts found in the answer
+    reading: float  # the model's probability that the answer means the expected one
+    closeness: float  # cosine similarity of the two texts' embeddings
+    length: float  # the answer's meaning words over the expected answer's
+
+    def vector(self) -> list[float]:
+        return [self.coverage, self.reading, self.closeness, self.length]
+
+
+class Weights:
+    """A multinomial logistic model over Signals, as fitted by scikit-learn (standardised inputs)."""
+
+    def __init__(self, classes, mean, scale, coef, intercept):
+        self.classes, self.mean, self.scale, self.coef, self.intercept = classes, mean, scale, coef, intercept
+
+    @classmethod
+    def for_embeddings(cls, model_name: str | None) -> Weights | None:
+        data = json.loads(CALIBRATION.read_text(encoding="utf-8")) if CALIBRATION.exists() else {}
+        fitted = data.get(model_name or "")
+        return cls(**{k: fitted[k] for k in ("classes", "mean", "scale", "coef", "intercept")}) if fitted else None
+
+    def probabilities(self, signals: Signals) -> dict[str, float]:
+        x = [(v - m) / s for v, m, s in zip(signals.vector(), self.mean, self.scale)]
+        scores = [b + sum(w * v for w, v in zip(row, x)) for row, b in zip(self.coef, self.intercept)]
+        top = max(scores)
+        exps = [math.exp(z - top) for z in scores]
+        return {c: e / sum(exps) for c, e in zip(self.classes, exps)}
+
+
 def parts_of(expected: str) -> list[list[set[str]]]:
     """The expected answer's parts: the items of a list, or the clauses of a definition, each as the meaning
     words of its alternatives. "A ou B" alone is one part either of which answers it ("la classification
@@ -60,6 +101,12 @@ def parts_of(expected: str) -> list[list[set[str]]]:
     return [[part] for part in (set(analyze(p)) for p in _PARTS.split(text)) if part]
 
 
+def coverage_of(expected: str, answer: str) -> float:
+    """The share of the expected answer's parts the answer covers."""
+    parts, words = parts_of(expected), set(analyze(answer))
+    return sum(covered(p, words) for p in parts) / len(parts) if parts else 0.0
+
+
 def covered(part: list[set[str]], answer: set[str]) -> bool:
     """Half the meaning words of one of the part's alternatives are in the answer, each as is or within one
     slip ("donées anotées")."""
@@ -67,14 +114,47 @@ def covered(part: list[set[str]], answer: set[str]) -> bool:
 
 
 class Grader:
-    """`llm` (a ChatProvider, optional) reads answers the rules cannot place; `similarity(a, b)` (optional)
-    is a cross-language semantic score."""
+    """`llm` (a ChatProvider, optional) reads answers the rules cannot place; with `embeddings` and their
+    fitted `weights` too, the soft decision is the calibrated model's."""
 
-    def __init__(self, llm=None, threshold: float = 0.5):
+    def __init__(self, llm=None, threshold: float = 0.5, embeddings=None, weights: Weights | None = None):
         self.llm = llm
         self.threshold = threshold
+        self.embeddings = embeddings
+        self.weights = weights if embeddings is not None and llm is not None else None
 
     def grade(self, question: str, expected: str, answer: str, source: str = "") -> Grade:
+        ruled = self.ruled(question, expected, answer, source)
+        if ruled is not None:
+            return ruled
+        share = coverage_of(expected, answer)
+        if self.weights is not None:
+            signals = self.signals(question, expected, answer, share)
+            return Grade(soft_verdict(self.weights.probabilities(signals), signals), "model", share)
+        p = self.reading(question, expected, answer) if self.llm is not None else None
+        if share >= 0.75:
+            # The lesson's words are all there; the model's reading vetoes an answer that puts them together
+            # otherwise ("plus de ressources", "les modèles de base sont un sous-ensemble des LLM").
+            if p is None or p >= VETO:
+                return Grade(CORRECT, "coverage", share)
+            return Grade(INCORRECT if p < SURELY_NOT else PARTIAL, "model", share)
+        if p is not None and p >= self.threshold and share >= 0.5:
+            return Grade(CORRECT, "model", share)
+        if share > 0 or (p is not None and p >= self.threshold):
+            return Grade(PARTIAL, "coverage" if share > 0 else "model", share)
+        return Grade(INCORRECT, "coverage", share)
+
+    def signals(self, question: str, expected: str, answer: str, share: float | None = None) -> Signals:
+        """The four signals of the soft decision (needs both the model and the embeddings)."""
+        share = coverage_of(expected, answer) if share is None else share
+        a, b = self.embeddings.embed_documents([expected, answer])
+        norm = math.sqrt(sum(x * x for x in a) * sum(y * y for y in b)) or 1.0
+        length = min(len(analyze(answer)) / max(len(analyze(expected)), 1), 2.0)
+        return Signals(share, self.reading(question, expected, answer), sum(x * y for x, y in zip(a, b)) / norm, length)
+
+    def ruled(self, question: str, expected: str, answer: str, source: str = "") -> Grade | None:
+        """The verdicts code decides whatever any model reads: no answer, the opposite polarity, another
+        amount, terms bound the other way round; and "oui"/"non" matching a yes/no expected answer."""
         if not answer.strip() or _DONT_KNOW.match(answer.strip()):
             return Grade(INCORRECT, "dont_know", 0.0)
         if _YES.match(expected) or _NO.match(expected):
@@ -89,23 +169,10 @@ class Grader:
         kept, crossed = binding(answer, expected, words & set(analyze(expected)))
         if crossed > kept:
             return Grade(INCORRECT, "binding", 0.0)
-        parts = parts_of(expected)
-        share = sum(covered(p, words) for p in parts) / len(parts) if parts else 0.0
         yes_no = bool(_YES.match(expected) or _NO.match(expected))
         if yes_no and (_YES.match(answer) or _NO.match(answer)):
-            return Grade(CORRECT, "polarity", share)
-        p = self.reading(question, expected, answer) if self.llm is not None else None
-        if share >= 0.75:
-            # The lesson's words are all there; the model's reading vetoes an answer that puts them together
-            # otherwise ("plus de ressources", "les modèles de base sont un sous-ensemble des LLM").
-            if p is None or p >= VETO:
-                return Grade(CORRECT, "coverage", share)
-            return Grade(INCORRECT if p < SURELY_NOT else PARTIAL, "model", share)
-        if p is not None and p >= self.threshold and share >= 0.5:
-            return Grade(CORRECT, "model", share)
-        if share > 0 or (p is not None and p >= self.threshold):
-            return Grade(PARTIAL, "coverage" if share > 0 else "model", share)
-        return Grade(INCORRECT, "coverage", share)
+            return Grade(CORRECT, "polarity", coverage_of(expected, answer))
+        return None
 
     def grade_choice(self, chosen: int, right: int) -> Grade:
         return Grade(CORRECT if chosen == right else INCORRECT, "choice", float(chosen == right))
@@ -125,3 +192,19 @@ def chosen_option(answer: str, options: list[str]) -> int | None:
         return int(text) - 1
     matches = [i for i, option in enumerate(options) if fold(option) in fold(answer)]
     return matches[0] if len(matches) == 1 else None
+
+
+def soft_verdict(probabilities: dict[str, float], signals: Signals) -> str:
+    """The likeliest verdict, but the reading vetoes "correct" for an answer with all the lesson's words
+    that says something else with them ("les modèles de base sont un sous-ensemble des LLM")."""
+    verdict = max(probabilities, key=probabilities.get)
+    if verdict == CORRECT and signals.coverage >= 0.75 and signals.reading < VETO:
+        return INCORRECT if signals.reading < SURELY_NOT else PARTIAL
+    return verdict
+
+
+def make_grader(llm, settings, embeddings=None) -> Grader:
+    """The grader with the weights fitted for these settings' embeddings (the rules alone if none were)."""
+    from tutor.providers import embedding_model_name
+
+    return Grader(llm, embeddings=embeddings, weights=Weights.for_embeddings(embedding_model_name(settings.embeddings)))

@@ -21,7 +21,7 @@ from tutor.engine.support import SupportJudge
 from tutor.i18n import SUPPORTED, conversation_language, detect_language
 from tutor.teaching import feedback, replies
 from tutor.teaching.acts import asks, classifier, names_a_quiz
-from tutor.teaching.grading import Grade, Grader, chosen_option
+from tutor.teaching.grading import Grade, Grader, chosen_option, make_grader
 from tutor.teaching.guide import Guide
 from tutor.teaching.items import Item
 from tutor.teaching.progress import Progress
@@ -42,7 +42,7 @@ class Teacher:
     def __init__(self, tutor, judge: SupportJudge | None = None, grader: Grader | None = None):
         self.tutor = tutor
         self.judge = judge or tutor.judge
-        self.grader = grader or Grader(tutor.llm)
+        self.grader = grader or make_grader(tutor.llm, tutor.settings, tutor.embeddings)
         self.guide = Guide(self)
         self._acts = None
 
