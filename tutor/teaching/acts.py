@@ -7,7 +7,7 @@
 A classifier (scikit-learn's logistic regression) over the message's character and word n-grams (which
 absorb typos and SMS spellings), its multilingual embedding (which carries paraphrases and English), and
 whether the tutor is waiting for an answer. It is trained at first use on `data/acts-train.jsonl`
-(724 labelled messages, French and English) and measured on `evals/acts-dev.jsonl` and
+(904 labelled messages, French and English) and measured on `evals/acts-dev.jsonl` and
 `evals/acts-test.jsonl`, never trained on. Injection attempts are also caught by the engine's own rule.
 The fitted classifier is kept in the cache folder, keyed by its training data, embedding model and
 scikit-learn version, so later processes (the CLI, each chat server) load it instead of fitting it again.
