@@ -1,5 +1,8 @@
 """The act classifier is fitted once and kept in the cache folder: later processes load it, and a cache
-that is damaged or was fitted on other data is fitted again, never trusted."""
+that is damaged or was fitted on other data is fitted again, never trusted.
+What the message's form settles after the classifier."""
+
+import pytest
 
 from tutor.providers import make_cached_embeddings, make_embeddings
 from tutor.teaching import acts
@@ -36,3 +39,29 @@ def test_the_fitted_classifier_is_kept_and_loaded_instead_of_fitted_again(semant
     monkeypatch.setattr(acts, "TRAINING", other)
     fresh_classifier(semantic, monkeypatch)
     assert fits == [1, 1] and len(list((tmp_path / "cache" / "acts").glob("*.pickle"))) == 2
+
+
+@pytest.mark.parametrize("act, message, settled", [
+    ("question", "Vérifie si je sais à quoi sert l'ingénierie de prompt", "quiz"),
+    ("question", "Check whether I understood the difference between a prompt and an inference", "quiz"),
+    ("rephrase", "Teste-moi sur les grands modèles de langage", "quiz"),
+    ("question", "Tu peux vérifier si j'ai bien compris les LLM ?", "quiz"),
+    ("question", "le cours présente cinq techniques pour améliorer un prompt, c'est ça ?", "statement"),
+    ("question", "And in the Japan example, 'Where is Japan?' is the prompt, correct?", "statement"),
+    # Questions about checking or testing, and plain questions, stay questions.
+    ("question", "Comment vérifier qu'un prompt est bon ?", "question"),
+    ("question", "Qu'est-ce qu'un test de classification ?", "question"),
+    ("question", "C'est quoi un LLM, en gros ?", "question"),
+    # A pending question's answer is never turned into a claim to check.
+    ("answer", "des milliers de milliards de mots, c'est ça ?", "answer"),
+    ("quiz", "Un autre ?", "quiz"),
+])
+def test_the_messages_form_settles_what_the_classifier_misreads(act, message, settled):
+    assert acts.settle(act, message) == settled
+
+
+def test_after_an_answer_another_one_asks_for_more_and_a_course_question_is_never_help():
+    assert acts.settle("quiz", "Un autre ?", last_act="question") == "question"
+    assert acts.settle("quiz", "Une autre question de quiz ?", last_act="question") == "quiz"
+    assert acts.settle("help", "Comment optimiser mes prompts ?", about_course=lambda text: True) == "question"
+    assert acts.settle("help", "Tu fais quoi ?", about_course=lambda text: False) == "help"

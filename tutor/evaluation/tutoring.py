@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 
 from tutor.evaluation.suites import SuiteRun
+from tutor.teaching.acts import settle
 from tutor.teaching.guide import leaks
 from tutor.teaching.items import is_duplicate, problems
 from tutor.teaching.session import Session
@@ -17,7 +18,8 @@ def acts(teacher, cases: list[dict]) -> tuple[dict, list[dict]]:
     classifier = teacher.acts()
     rows = []
     for case in cases:
-        got = classifier.classify(case["text"], pending=bool(case.get("pending"))).name
+        got = settle(classifier.classify(case["text"], pending=bool(case.get("pending"))).name, case["text"],
+                     about_course=teacher.about_course)  # what the chat does with the message
         rows.append({"id": case["id"], "text": case["text"], "pending": bool(case.get("pending")), "act": case["act"],
                      "predicted": got, "ok": got == case["act"],
                      "routed_away": case["act"] == "question" and case.get("in_course", True)

@@ -101,6 +101,31 @@ def names_a_quiz(message: str) -> bool:
     return _NAMES_A_QUIZ.search(fold(message)) is not None
 
 
+SOCIAL = {"greeting", "thanks", "help", "next"}  # acts answered without the course
+# A request to be checked is an imperative put to the tutor about the learner ("Vérifie si je sais…", "Check
+# whether I understood…", "Teste-moi sur…"), which the classifier can read as the course question it names.
+_CHECK_REQUEST = re.compile(r"^\W*(?:(?:tu peux|peux[- ]tu|pourrais[- ]tu|can you|could you|please)\s+)?"
+                            r"(?:verifie[rz]?|teste[rz]?|interroge[rz]?|evalue[rz]?|check|test|quiz)"
+                            r"(?:[- ](?:moi|nous))?\s+(?:si|que|qu|whether|if|me|moi|mes|my|sur|on)\b")
+# A claim put as a question by a tag at its end ("…, c'est ça ?", "…, right?") asks to be checked.
+_TAG = re.compile(r",\s*(?:c'?est (?:ca|bien ca|juste|vrai)|n'?est-ce pas|non|vrai|juste|right|correct|"
+                  r"is that (?:right|correct|true)|isn'?t it|true)\s*\?+\s*$")
+
+
+def settle(act: str, text: str, last_act: str | None = None, about_course=None) -> str:
+    """The classifier's act, corrected where the message's form or the conversation decides."""
+    folded = fold(text).replace("\u2019", "'")
+    if act in SOCIAL and asks(text) and about_course is not None and about_course(text):
+        return "question"  # "Comment puis-je optimiser mes prompts ?" reads like a request for help
+    if act == "quiz" and last_act == "question" and not names_a_quiz(text):
+        return "question"  # "Un autre ?" right after an answer asks for more of it, not for a quiz
+    if act in ("question", "statement", "rephrase") and _CHECK_REQUEST.search(folded):
+        return "quiz"
+    if act == "question" and _TAG.search(folded):
+        return "statement"
+    return act
+
+
 def _marked(text: str, pending: bool) -> str:
     return ("[P] " if pending else "[O] ") + fold(text)
 

@@ -20,7 +20,7 @@ from tutor.engine.result import AskOptions, Citation, RetrievedChunk, TutorResul
 from tutor.engine.support import SupportJudge
 from tutor.i18n import SUPPORTED, conversation_language, detect_language
 from tutor.teaching import feedback, replies
-from tutor.teaching.acts import asks, classifier, names_a_quiz
+from tutor.teaching.acts import classifier, settle
 from tutor.teaching.grading import Grade, Grader, chosen_option, make_grader
 from tutor.teaching.guide import Guide
 from tutor.teaching.items import Item
@@ -32,7 +32,6 @@ from tutor.text import fold
 
 REPHRASE = {"fr": "Réexplique cela plus simplement, pour un débutant, avec un exemple concret tiré des extraits.",
             "en": "Explain it again more simply, for a beginner, with a concrete example from the extracts."}
-SOCIAL = {"greeting", "thanks", "help", "next"}  # acts answered without the course
 QUIZ_WORDS = ("quiz", "qcm", "questions", "test", "exercice", "exercise", "interroge")
 
 
@@ -54,11 +53,8 @@ class Teacher:
         language = options.language if options.language in SUPPORTED else \
             detect_language(message or "", previous=conversation_language(session.history))
         text = clean_question(message)
-        act = self.acts().classify(text, pending=session.pending is not None).name
-        if act in SOCIAL and asks(text) and self.about_course(text):
-            act = "question"  # "Comment puis-je optimiser mes prompts ?" reads like a request for help
-        if act == "quiz" and session.last_act == "question" and not names_a_quiz(text):
-            act = "question"  # "Un autre ?" right after an answer asks for more of it, not for a quiz
+        act = settle(self.acts().classify(text, pending=session.pending is not None).name, text, session.last_act,
+                     self.about_course)
         result = yield from getattr(self, f"_{act}")(text, session, options, language)
         result.act = session.last_act = act
         if not result.timings.total_ms:
