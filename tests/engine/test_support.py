@@ -71,3 +71,4 @@ def test_a_scale_word_is_read_in_the_language_of_its_own_phrase():
     assert quantity_mismatch("trillions of words", reference) is None
     assert quantity_mismatch("des billions de mots", "des milliers de milliards de mots") is None
     assert quantity_mismatch("a few thousand words", reference) == "changed"
+    assert quantity_mismatch("des billions de mots", reference) is None  # the French billion is 10^12

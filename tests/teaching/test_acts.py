@@ -48,13 +48,24 @@ def test_the_fitted_classifier_is_kept_and_loaded_instead_of_fitted_again(semant
     ("question", "Tu peux vérifier si j'ai bien compris les LLM ?", "quiz"),
     ("question", "le cours présente cinq techniques pour améliorer un prompt, c'est ça ?", "statement"),
     ("question", "And in the Japan example, 'Where is Japan?' is the prompt, correct?", "statement"),
-    # Questions about checking or testing, and plain questions, stay questions.
+    ("question", "Peux-tu m'interroger sur les LLM ?", "quiz"),
+    ("question", "Salut, vérifie si je sais ce qu'est un LLM", "quiz"),
+    ("question", "un LLM est un modèle de base c'est ça ?", "statement"),
+    ("question", "LLMs are foundation models, am I right?", "statement"),
+    # Questions about checking or testing, claims to check, and plain questions are not requests to be checked.
     ("question", "Comment vérifier qu'un prompt est bon ?", "question"),
     ("question", "Qu'est-ce qu'un test de classification ?", "question"),
+    ("question", "Vérifie si les LLM sont un sous-ensemble des modèles de base", "question"),
+    ("question", "Check whether GPT-4 is a foundation model", "question"),
+    ("question", "Tester si un prompt marche, comment on fait ?", "question"),
+    ("question", "Test on unseen data: why does it matter?", "question"),
+    ("question", "Check my prompt: 'Write a poem'", "question"),
     ("question", "C'est quoi un LLM, en gros ?", "question"),
+    # A message that opens with a question word stays a question, whatever its end.
+    ("question", "Pourquoi on dit qu'un LLM hallucine, non ?", "question"),
+    ("question", "C'est vrai ?", "question"),
     # A pending question's answer is never turned into a claim to check.
     ("answer", "des milliers de milliards de mots, c'est ça ?", "answer"),
-    ("quiz", "Un autre ?", "quiz"),
 ])
 def test_the_messages_form_settles_what_the_classifier_misreads(act, message, settled):
     assert acts.settle(act, message) == settled

@@ -105,3 +105,9 @@ def test_the_stored_weights_give_scikit_learns_probabilities():
     for row in x[:5]:
         ours = weights.probabilities(Signals(*row))
         assert [ours[c] for c in logistic.classes_] == pytest.approx(model.predict_proba([row])[0], abs=1e-9)
+
+
+def test_a_long_answer_that_gives_one_part_of_four_is_not_correct_unless_read_as_the_same():
+    question = "Quelles sont les parties d'un prompt ?"
+    one_part = "Les instructions, c'est-à-dire ce qu'on demande précisément au modèle de faire dans la tâche."
+    assert calibrated(0.3, 0.92).grade(question, FOUR_PARTS, one_part).verdict == "partial"

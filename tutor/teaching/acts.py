@@ -102,14 +102,22 @@ def names_a_quiz(message: str) -> bool:
 
 
 SOCIAL = {"greeting", "thanks", "help", "next"}  # acts answered without the course
-# A request to be checked is an imperative put to the tutor about the learner ("Vérifie si je sais…", "Check
-# whether I understood…", "Teste-moi sur…"), which the classifier can read as the course question it names.
-_CHECK_REQUEST = re.compile(r"^\W*(?:(?:tu peux|peux[- ]tu|pourrais[- ]tu|can you|could you|please)\s+)?"
-                            r"(?:verifie[rz]?|teste[rz]?|interroge[rz]?|evalue[rz]?|check|test|quiz)"
-                            r"(?:[- ](?:moi|nous))?\s+(?:si|que|qu|whether|if|me|moi|mes|my|sur|on)\b")
-# A claim put as a question by a tag at its end ("…, c'est ça ?", "…, right?") asks to be checked.
-_TAG = re.compile(r",\s*(?:c'?est (?:ca|bien ca|juste|vrai)|n'?est-ce pas|non|vrai|juste|right|correct|"
-                  r"is that (?:right|correct|true)|isn'?t it|true)\s*\?+\s*$")
+# A request to be checked asks the tutor to check the learner ("Vérifie si je sais…", "Check whether I
+# understood…", "Teste-moi sur…", "Peux-tu m'interroger ?"): the learner is the verb's object. The classifier
+# can read it as the course question it names; "Vérifie si les LLM sont…" checks a claim, not the learner.
+_LEARNER = (r"(?:[- ](?:moi|me|nous)\b|\s+(?:si|que|qu'|whether|if)\s+(?:je\b|j'|i\b)|"
+            r"\s+(?:my|mes|mon|ma)\s+(?:understanding|knowledge|connaissances|acquis|comprehension|niveau)\b)")
+_CHECK_REQUEST = re.compile(
+    r"(?:^|[,.!;:]\s*)\W*(?:(?:tu peux|peux[- ]tu|pourrais[- ]tu|pouvez[- ]vous|pourriez[- ]vous|est-ce que tu peux|"
+    r"can you|could you|please)\s+)?(?:(?:me|m')\s*(?:verifier|tester|interroger|evaluer|quizzer)\b|"
+    r"(?:verifie[rz]?|teste[rz]?|interroge[rz]?|evalue[rz]?|check|test|quiz)" + _LEARNER + ")")
+# A claim put as a question by a tag at its end ("…, c'est ça ?", "…, right?") asks to be checked; a message
+# that opens with a question word is a question whatever its end ("Pourquoi on dit ça, non ?").
+_TAG = re.compile(r"(?:(?:,\s*|\s+)(?:c'?\s?est (?:ca|bien ca|juste|vrai|correct|exact)|n'?est[- ]ce pas|pas vrai|"
+                  r"am i right|is that (?:right|correct|true)|isn'?t it)|,\s*(?:non|vrai|juste|right|correct|true))"
+                  r"\s*\?+\s*$")
+_QUESTION_WORD = re.compile(r"^\W*(?:pourquoi|comment|quel\w*|qu'est|que |qui |quand|combien|ou |why|how|what|which|"
+                            r"who|when|where)\b")
 
 
 def settle(act: str, text: str, last_act: str | None = None, about_course=None) -> str:
@@ -121,7 +129,7 @@ def settle(act: str, text: str, last_act: str | None = None, about_course=None) 
         return "question"  # "Un autre ?" right after an answer asks for more of it, not for a quiz
     if act in ("question", "statement", "rephrase") and _CHECK_REQUEST.search(folded):
         return "quiz"
-    if act == "question" and _TAG.search(folded):
+    if act == "question" and _TAG.search(folded) and not _QUESTION_WORD.search(folded):
         return "statement"
     return act
 

@@ -34,6 +34,8 @@ SIGNALS = ("coverage", "reading", "closeness", "length")
 # (partly correct), and under which it is wrong; chosen on evals/grading-dev.jsonl, where the right answers
 # with all the words read 0.19 and above, the wrong ones 0.34 and below.
 VETO, SURELY_NOT = 0.35, 0.1
+# Under half the parts covered, "correct" needs at least this reading (no dev answer changes with it).
+FLOOR = 0.4
 _DONT_KNOW = re.compile(r"^\W*(?:je (?:ne )?sais pas|j'?sais pas|jsp|chais pas|sais pas|aucune id[ée]e|no idea|"
                         r"(?:i )?don'?t know|idk|\?+|je passe|pass|rien)\W*$", re.I)
 _YES = re.compile(r"^\W*(?:oui|yes|yep|ouais|vrai|true|exact\w*|bien s[uû]r|absolument|tout à fait|c'est ça)\b", re.I)
@@ -196,11 +198,14 @@ def chosen_option(answer: str, options: list[str]) -> int | None:
 
 def soft_verdict(probabilities: dict[str, float], signals: Signals) -> str:
     """The likeliest verdict, but the reading vetoes "correct" for an answer with all the lesson's words
-    that says something else with them ("les modèles de base sont un sous-ensemble des LLM")."""
+    that says something else with them ("les modèles de base sont un sous-ensemble des LLM"), and for one
+    that covers under half the parts unless the model reads it as meaning the same."""
     verdict = max(probabilities, key=probabilities.get)
     if verdict == CORRECT and signals.coverage >= 0.75 and signals.reading < VETO:
         return INCORRECT if signals.reading < SURELY_NOT else PARTIAL
-    return verdict
+    if verdict == CORRECT and signals.coverage < 0.5 and signals.reading < FLOOR:
+        return PARTIAL  # neither half the parts in words nor the same meaning to the model: a long answer
+    return verdict      # that gives one part of four (few such answers in the dev set the model learnt from)
 
 
 def make_grader(llm, settings, embeddings=None) -> Grader:
