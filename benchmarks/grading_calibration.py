@@ -47,9 +47,9 @@ def score(rows: list[dict], predicted: list[str]) -> tuple[float, int, Counter]:
 
 def weights_of(model) -> grading.Weights:
     scaler, logistic = model.named_steps["standardscaler"], model.named_steps["logisticregression"]
-    return grading.Weights([str(c) for c in logistic.classes_], [round(float(v), 6) for v in scaler.mean_],
-                   [round(float(v), 6) for v in scaler.scale_], [[round(float(v), 6) for v in row] for row in logistic.coef_],
-                   [round(float(v), 6) for v in logistic.intercept_])
+    rounded = lambda values: [round(float(v), 6) for v in values]  # noqa: E731
+    return grading.Weights([str(c) for c in logistic.classes_], rounded(scaler.mean_), rounded(scaler.scale_),
+                           [rounded(row) for row in logistic.coef_], rounded(logistic.intercept_))
 
 
 def predictions(rows: list[dict], weights: grading.Weights) -> list[str]:

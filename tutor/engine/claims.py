@@ -71,7 +71,7 @@ def quantities(text: str) -> list[Quantity]:
             # The phrase's own linking word tells its language ("trillions of words", "billions de mots")
             # better than the text's, which a few words cannot give reliably.
             linking = {words[k] for k in range(i + 1, j + 1, 2) if k < len(words)}
-            in_french = True if linking & {"de", "d'", "d"} else False if "of" in linking else french
+            in_french = "de" in linking or (french and "of" not in linking)
             power = sum((_FRENCH_POWERS if in_french else {}).get(w, _POWERS[w]) for w in phrase)
             found.append(Quantity(f"1e{power}", _noun_after(words, j)))
             i = j
