@@ -111,3 +111,35 @@ def test_a_long_answer_that_gives_one_part_of_four_is_not_correct_unless_read_as
     question = "Quelles sont les parties d'un prompt ?"
     one_part = "Les instructions, c'est-à-dire ce qu'on demande précisément au modèle de faire dans la tâche."
     assert calibrated(0.3, 0.92).grade(question, FOUR_PARTS, one_part).verdict == "partial"
+
+
+TRAINED = "Les LLM sont un sous-ensemble des modèles de base, entraînés sur des milliers de milliards de mots."
+
+
+def test_a_right_claim_beside_a_wrong_one_is_partly_correct_and_two_wrong_claims_stay_incorrect():
+    grader = Grader(Reading(0.5))
+    mixed = grader.grade("", TRAINED, "Les LLM sont un sous-ensemble des modèles de base, mais ils sont entraînés sur "
+                                      "quelques milliers de mots.")
+    assert (mixed.verdict, mixed.reason) == ("partial", "mixed")
+    assert grader.grade("", TRAINED, "Les LLM sont entraînés sur quelques milliers de mots.").verdict == "incorrect"
+    wrong = grader.grade("", TRAINED, "Les LLM sont des modèles traditionnels, et ils sont entraînés sur quelques "
+                                      "milliers de mots.")
+    assert wrong.verdict == "incorrect"
+
+
+def test_a_claim_a_rule_finds_wrong_keeps_an_otherwise_right_answer_from_correct():
+    expected = "Le prompt est la demande donnée au modèle ; l'inférence est la réponse qu'il génère."
+    answer = "Le prompt est la demande donnée au modèle. L'inférence est aussi la demande."
+    assert Grader(Reading(0.9)).graded("", expected, "Le prompt est la demande donnée au modèle.").verdict == "correct"
+    assert Grader(Reading(0.9)).grade("", expected, answer).verdict == "partial"
+
+
+def test_items_of_a_list_are_not_terms_bound_the_wrong_way_round():
+    listed = "Generative AI opens new opportunities in creating text, images and even code."
+    assert Grader(Reading(0.9)).grade("", listed, "The course says generative AI can even help create code.").reason \
+        != "binding"
+    swapped = "Le prompt est une description en langage naturel et l'inférence est une image."
+    assert Grader(Reading(0.9)).grade("", swapped, "le prompt est une image").verdict == "incorrect"
+    # "une tâche unique" sizes the task as "une seule tâche" does: the same amount, not another one.
+    single = "Un modèle traditionnel est spécialisé dans une tâche unique ; un modèle de base est polyvalent."
+    assert Grader(Reading(0.9)).grade("", single, "Les modèles traditionnels font une seule tâche.").reason != "quantity"

@@ -33,6 +33,9 @@ SIZE_WORDS = {
               "seul", "seule", "seuls", "seules", "unique", "uniques", "single", "only", "one"),
 }
 _SIZE = {word: kind for kind, words in SIZE_WORDS.items() for word in words}
+# French size words that follow the noun they size ("une tâche unique", "des quantités immenses").
+_POSTPOSED = {"unique", "uniques", "immense", "immenses", "enorme", "enormes", "gigantesque", "gigantesques", "limitee",
+              "limitees", "reduite", "reduites"}
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _LIST_MARKER = re.compile(r"^\s*\d+[.)]\s", re.M)
 _UNITS = re.compile(r"[^.!?;\n]+(?:[.!?;]+|\n|$)")
@@ -82,6 +85,8 @@ def quantities(text: str) -> list[Quantity]:
                 i += 1
                 continue  # "3 milliards": counted as the scale phrase
             found.append(Quantity(value, _noun_after(words, i + 1)))
+        elif word in _POSTPOSED and i > 0 and analyze(words[i - 1]) and words[i - 1] not in _SIZE:
+            found.append(Quantity(_SIZE[word], analyze(words[i - 1])[0]))  # "une tâche unique"
         elif word in _SIZE and i + 1 < len(words) and word not in ("one", "only"):
             found.append(Quantity(_SIZE[word], _noun_after(words, i + 1)))
         i += 1
@@ -219,13 +224,26 @@ def aligned(claim: str, extract: str, n: int = 2) -> list[str]:
     return scored[:n]
 
 
-_CLAUSE = re.compile(r"\s*(?:[;,.!?]|\bet\b|\band\b|\bmais\b|\bbut\b|\balors que\b|\btandis que\b|\bwhereas\b|"
-                     r"\bwhile\b|\bplut[ôo]t que\b|\bau lieu de\b|\brather than\b|\binstead of\b)\s*")
+_CLAUSE = re.compile(r"\s*([;,.!?]|\bet\b|\band\b|\bmais\b|\bbut\b|\balors que\b|\btandis que\b|\bwhereas\b|"
+                     r"\bwhile\b|\bplut[ôo]t que\b|\bau lieu de\b|\brather than\b|\binstead of\b)\s*", re.I)
+_LISTING = {",", "et", "and"}
+# Auxiliaries and adverbs that tie no role to a clause ("être clair", "and even code").
+_UNBOUND = {"etre", "avoir", "hav", "even", "aussi", "also", "peut", "can"}
 
 
-def clauses(text: str) -> list[set[str]]:
-    """The meaning words of each clause of a text ("le prompt est la demande ; l'inférence la réponse")."""
-    return [set(analyze(part)) for part in _CLAUSE.split(text) if analyze(part)]
+def clauses(text: str, lists: bool = False) -> list[set[str]]:
+    """The meaning words of each clause of a text ("le prompt est la demande ; l'inférence la réponse"). With
+    `lists`, a list item of one word after a comma or "et" ("du texte, des images et du code") belongs to the
+    clause it continues."""
+    pieces = _CLAUSE.split(text)  # text, separator, text, separator, ...
+    found: list[set[str]] = []
+    for i in range(0, len(pieces), 2):
+        words = set(analyze(pieces[i])) - _UNBOUND
+        if lists and len(words) == 1 and found and pieces[i - 1].lower() in _LISTING:
+            found[-1] |= words
+        elif words:
+            found.append(words)
+    return found
 
 
 def binding(claim: str, reference: str, terms: set[str]) -> tuple[int, int]:
@@ -233,7 +251,7 @@ def binding(claim: str, reference: str, terms: set[str]) -> tuple[int, int]:
     together (kept) or puts each in a clause of its own (crossed). "l'inférence c'est la demande" against
     "le prompt est la demande ; l'inférence est la réponse" crosses (inférence, demande)."""
     home: dict[str, set[int]] = {}
-    for i, clause in enumerate(clauses(reference)):
+    for i, clause in enumerate(clauses(reference, lists=True)):
         for term in clause & terms:
             home.setdefault(term, set()).add(i)
     kept = crossed = 0

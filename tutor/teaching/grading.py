@@ -41,6 +41,8 @@ _DONT_KNOW = re.compile(r"^\W*(?:je (?:ne )?sais pas|j'?sais pas|jsp|chais pas|s
 _YES = re.compile(r"^\W*(?:oui|yes|yep|ouais|vrai|true|exact\w*|bien s[uû]r|absolument|tout à fait|c'est ça)\b", re.I)
 _NO = re.compile(r"^\W*(?:non|no|nope|faux|false|pas du tout|absolument pas|jamais)\b", re.I)
 _PARTS = re.compile(r"\s*(?:[,;]|\bet\b|\band\b|\bpuis\b|\bthen\b|\bor\b|\bou\b)\s*")
+_CLAIMS = re.compile(r"\s*(?:(?<![«\"\s])[.;!?](?=\s|$)|,\s*(?:et|and|mais|but)\b|\b(?:mais|but|même si|meme si|alors que|"
+                     r"tandis que|whereas|although|even though)\b)\s*", re.I)
 _EITHER = re.compile(r"\s+(?:ou|or)\s+")
 _BRACKETS = re.compile(r"\([^)]*\)|«[^»]*»|\"[^\"]*\"")
 JUDGE_SYSTEM = ("Tu corriges la réponse d'un apprenant. Compare-la à la réponse attendue : dit-elle la même chose, "
@@ -52,7 +54,7 @@ JUDGE_QUESTION = "Question : {question}\nRéponse attendue : {expected}\nRépons
 @dataclass(frozen=True)
 class Grade:
     verdict: str  # correct | partial | incorrect
-    reason: str  # dont_know | polarity | quantity | binding | coverage | model | choice
+    reason: str  # dont_know | polarity | quantity | binding | coverage | model | mixed | choice
     coverage: float  # share of the expected answer's parts found in the answer
 
     def as_dict(self) -> dict:
@@ -91,6 +93,11 @@ class Weights:
         return {c: e / sum(exps) for c, e in zip(self.classes, exps)}
 
 
+def claims_in(answer: str) -> list[str]:
+    """The claims an answer makes: its sentences, and the clauses a contrast or ", et" joins ("…, mais …")."""
+    return [c.strip(" ,") for c in _CLAIMS.split(answer) if analyze(c)]
+
+
 def parts_of(expected: str) -> list[list[set[str]]]:
     """The expected answer's parts: the items of a list, or the clauses of a definition, each as the meaning
     words of its alternatives. "A ou B" alone is one part either of which answers it ("la classification
@@ -126,6 +133,21 @@ class Grader:
         self.weights = weights if embeddings is not None and llm is not None else None
 
     def grade(self, question: str, expected: str, answer: str, source: str = "") -> Grade:
+        """The answer's grade; one that makes several claims is partly correct when one of them holds and
+        another is wrong ("LLMs are a subset of foundation models, but trained on a few thousand words")."""
+        whole = self.graded(question, expected, answer, source)
+        claims = claims_in(answer)
+        if len(claims) < 2 or whole.verdict == PARTIAL:
+            return whole
+        if whole.verdict == CORRECT:  # a claim that a rule finds wrong, beside right ones
+            wrong = [r for r in (self.ruled(question, expected, c, source) for c in claims) if r and r.verdict == INCORRECT]
+            return Grade(PARTIAL, "mixed", whole.coverage) if wrong else whole
+        holds = [c for c in claims if coverage_of(expected, c) > 0
+                 and self.graded(question, expected, c, source).verdict != INCORRECT]
+        return Grade(PARTIAL, "mixed", whole.coverage) if holds else whole
+
+    def graded(self, question: str, expected: str, answer: str, source: str = "") -> Grade:
+        """The grade of the answer taken as one claim."""
         ruled = self.ruled(question, expected, answer, source)
         if ruled is not None:
             return ruled
