@@ -143,3 +143,9 @@ def test_items_of_a_list_are_not_terms_bound_the_wrong_way_round():
     # "une tâche unique" sizes the task as "une seule tâche" does: the same amount, not another one.
     single = "Un modèle traditionnel est spécialisé dans une tâche unique ; un modèle de base est polyvalent."
     assert Grader(Reading(0.9)).grade("", single, "Les modèles traditionnels font une seule tâche.").reason != "quantity"
+
+
+def test_a_negation_reaches_past_words_that_carry_no_meaning():
+    expected = "Le prompt est la demande ; l'inférence est la réponse générée : ce n'est pas la même chose."
+    grade = Grader(Reading(0.9)).grade("", expected, "Le prompt et l'inférence, c'est la même chose.")
+    assert (grade.verdict, grade.reason) == ("incorrect", "polarity")

@@ -108,7 +108,7 @@ def negated(text: str) -> bool:
 
 
 _NE_PAS = re.compile(r"\bne\s+(?P<inside>(?:[\w']+\s+){0,3}?[\w']+)\s+(?:pas|plus|jamais|rien|guère|point)"
-                     r"(?:\s+(?:de|du|des|la|le|les|à|au|aux)\b|\s+(?:d'|l'))*\s*(?P<after>\w+)?")
+                     r"(?:\s+(?:de|du|des|la|le|les|à|au|aux)\b|\s+(?:d'|l'))*\s*(?P<after>\w+)?(?:\s+(?P<next>\w+))?")
 _NOT = re.compile(r"\b(?:sans|aucun\w*|jamais|nullement|not|never|no|without|non(?!\s*[,.;:!?])|plut[ôo]t que|"
                   r"au lieu de|rather than|instead of)\s+"
                   r"(?:(?:de|du|des|la|le|les|a|an|the|be|been|to)\s+|d'|l')*(?P<after>\w+)(?:\s+(?P<next>\w+))?"
@@ -122,7 +122,9 @@ def negated_terms(text: str) -> set[str]:
     folded = re.sub(r"\bn'", "ne ", text.lower().replace("’", "'"))
     found: set[str] = set()
     for m in _NE_PAS.finditer(folded):
-        found |= set(analyze(m.group("inside"))) | set(analyze(m.group("after") or ""))
+        # The first meaning word after the negation: "ce n'est pas la même chose" denies "chose".
+        after = analyze(m.group("after") or "") or analyze(m.group("next") or "")
+        found |= set(analyze(m.group("inside"))) | set(after)
     for m in _NOT.finditer(folded):
         found |= set(analyze(" ".join(g for g in (m.group("after"), m.group("next"), m.group("after2")) if g)))
     return found
