@@ -3,7 +3,9 @@ words but says something else with them (a fake reading: no model runs)."""
 
 import pytest
 
+from tutor.teaching.feedback import graded_text
 from tutor.teaching.grading import Grader
+from tutor.teaching.items import Item
 
 
 class Reading:
@@ -120,7 +122,11 @@ def test_a_right_claim_beside_a_wrong_one_is_partly_correct_and_two_wrong_claims
     grader = Grader(Reading(0.5))
     mixed = grader.grade("", TRAINED, "Les LLM sont un sous-ensemble des modèles de base, mais ils sont entraînés sur "
                                       "quelques milliers de mots.")
-    assert (mixed.verdict, mixed.reason) == ("partial", "mixed")
+    assert (mixed.verdict, mixed.reason) == ("partial", "mixed") and "quelques milliers" in mixed.wrong
+    item = Item("i1", "short", "Qu'est-ce qu'un LLM ?", TRAINED, "llm#def", "llm", "Les LLM", "Définition", TRAINED)
+    shown = graded_text(mixed, item, "fr")
+    assert "En partie correct" in shown and "Ce point ne correspond pas au cours : « ils sont entraînés sur " \
+        "quelques milliers de mots »" in shown and "La réponse attendue" in shown
     assert grader.grade("", TRAINED, "Les LLM sont entraînés sur quelques milliers de mots.").verdict == "incorrect"
     wrong = grader.grade("", TRAINED, "Les LLM sont des modèles traditionnels, et ils sont entraînés sur quelques "
                                       "milliers de mots.")

@@ -30,7 +30,10 @@ REASONS = {
     "coverage": Text("", ""),
     "model": Text("", ""),
     "choice": Text("", ""),
+    "mixed": Text("Une partie de votre réponse est juste, une autre ne l'est pas.",
+                  "Part of your answer is right, another part is not."),
 }
+WRONG_CLAIM = Text("Ce point ne correspond pas au cours : « {claim} ».", "This point does not match the course: “{claim}”.")
 MISSING = Text("Il manque une partie de la réponse.", "Part of the answer is missing.")
 EXPECTED = Text("La réponse attendue : {expected}", "The expected answer: {expected}")
 SOURCE = Text("Source : {lesson} › {section}", "Source: {lesson} › {section}")
@@ -85,6 +88,8 @@ def graded_text(grade: Grade, item: Item, language: str) -> str:
         reason = MISSING.get(language)
     if reason:
         lines[0] += " " + reason
+    if grade.wrong:
+        lines.append(WRONG_CLAIM.get(language, claim=grade.wrong))
     if grade.verdict != "correct" or item.kind == "list":
         lines.append(EXPECTED.get(language, expected=item.expected))
     lines.append(f"_{SOURCE.get(language, lesson=item.lesson_title, section=item.section)}_")

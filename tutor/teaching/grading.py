@@ -56,6 +56,7 @@ class Grade:
     verdict: str  # correct | partial | incorrect
     reason: str  # dont_know | polarity | quantity | binding | coverage | model | mixed | choice
     coverage: float  # share of the expected answer's parts found in the answer
+    wrong: str = ""  # for "mixed": the learner's claim that does not hold
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -140,11 +141,13 @@ class Grader:
         if len(claims) < 2 or whole.verdict == PARTIAL:
             return whole
         if whole.verdict == CORRECT:  # a claim that a rule finds wrong, beside right ones
-            wrong = [r for r in (self.ruled(question, expected, c, source) for c in claims) if r and r.verdict == INCORRECT]
-            return Grade(PARTIAL, "mixed", whole.coverage) if wrong else whole
-        holds = [c for c in claims if coverage_of(expected, c) > 0
-                 and self.graded(question, expected, c, source).verdict != INCORRECT]
-        return Grade(PARTIAL, "mixed", whole.coverage) if holds else whole
+            ruled = {c: self.ruled(question, expected, c, source) for c in claims}
+            wrong = [c for c, r in ruled.items() if r and r.verdict == INCORRECT]
+            return Grade(PARTIAL, "mixed", whole.coverage, wrong[0]) if wrong else whole
+        verdicts = {c: self.graded(question, expected, c, source).verdict for c in claims}
+        holds = [c for c in claims if verdicts[c] != INCORRECT and coverage_of(expected, c) > 0]
+        wrong = [c for c in claims if verdicts[c] == INCORRECT]
+        return Grade(PARTIAL, "mixed", whole.coverage, wrong[0] if wrong else "") if holds else whole
 
     def graded(self, question: str, expected: str, answer: str, source: str = "") -> Grade:
         """The grade of the answer taken as one claim."""
