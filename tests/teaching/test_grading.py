@@ -3,9 +3,11 @@ words but says something else with them (a fake reading: no model runs)."""
 
 import pytest
 
+from tutor.engine.claims import binding
 from tutor.teaching.feedback import graded_text
-from tutor.teaching.grading import Grader
+from tutor.teaching.grading import Grade, Grader, claims_in
 from tutor.teaching.items import Item
+from tutor.text import analyze
 
 
 class Reading:
@@ -136,7 +138,7 @@ def test_a_right_claim_beside_a_wrong_one_is_partly_correct_and_two_wrong_claims
 def test_a_claim_a_rule_finds_wrong_keeps_an_otherwise_right_answer_from_correct():
     expected = "Le prompt est la demande donnée au modèle ; l'inférence est la réponse qu'il génère."
     answer = "Le prompt est la demande donnée au modèle. L'inférence est aussi la demande."
-    assert Grader(Reading(0.9)).graded("", expected, "Le prompt est la demande donnée au modèle.").verdict == "correct"
+    assert Grader(Reading(0.9)).grade_whole("", expected, "Le prompt est la demande donnée au modèle.").verdict == "correct"
     assert Grader(Reading(0.9)).grade("", expected, answer).verdict == "partial"
 
 
@@ -146,12 +148,61 @@ def test_items_of_a_list_are_not_terms_bound_the_wrong_way_round():
         != "binding"
     swapped = "Le prompt est une description en langage naturel et l'inférence est une image."
     assert Grader(Reading(0.9)).grade("", swapped, "le prompt est une image").verdict == "incorrect"
-    # "une tâche unique" sizes the task as "une seule tâche" does: the same amount, not another one.
-    single = "Un modèle traditionnel est spécialisé dans une tâche unique ; un modèle de base est polyvalent."
-    assert Grader(Reading(0.9)).grade("", single, "Les modèles traditionnels font une seule tâche.").reason != "quantity"
+    # One-word items bind nothing: a clause whose verb is left out ("et l'inférence, une réponse") is never
+    # read as agreeing; the rules cannot see that swap, the model's reading still vetoes it.
+    gapped, swapped = "Le prompt est une demande et l'inférence, une réponse.", "L'inférence est une demande et le prompt " \
+        "une réponse."
+    assert binding(swapped, gapped, set(analyze(swapped)) & set(analyze(gapped))) == (0, 0)
+    assert Grader(Reading(0.2)).grade("", gapped, swapped).verdict != "correct"
 
 
-def test_a_negation_reaches_past_words_that_carry_no_meaning():
+def test_a_size_word_after_its_noun_sizes_that_noun_only():
+    single = "Un modèle traditionnel est spécialisé dans une tâche unique ; un modèle de base est polyvalent (plusieurs " \
+             "tâches)."
+    grade = Grader(Reading(0.9)).grade("", single, "Les modèles traditionnels font une seule tâche.")
+    assert grade.verdict != "incorrect"  # "une tâche unique" is "une seule tâche", not "plusieurs tâches"
+    huge = "Les modèles de base nécessitent d'énormes quantités de données."
+    grade = Grader().grade("", huge, "Les modèles de base nécessitent de petites quantités de données.")
+    assert (grade.verdict, grade.reason) == ("incorrect", "quantity")
+
+
+def test_another_amount_after_an_added_one_is_still_another_amount():
+    grade = Grader(Reading(0.9)).grade("", TRAINED, "Les LLM sont un sous-ensemble des modèles de base, entraînés en 2 "
+                                                    "jours sur quelques milliers de mots.")
+    assert grade.verdict != "correct"
+
+
+def test_claims_are_split_however_the_learner_spaces_them_and_not_inside_quotes():
+    assert claims_in("Le prompt est la demande ; l'inférence aussi.") == ["Le prompt est la demande", "l'inférence aussi"]
+    assert claims_in("Le prompt ! L'inférence ?") == ["Le prompt", "L'inférence"]
+    assert claims_in("Dans l'exemple, « Où se trouve le Japon ? » est le prompt.") == \
+        ["Dans l'exemple, « Où se trouve le Japon ? » est le prompt"]
+
+
+def test_what_the_claim_by_claim_step_leaves_alone():
+    expected = "Le prompt est la demande donnée au modèle ; l'inférence est la réponse qu'il génère."
+    right = "Le prompt est la demande donnée au modèle, l'inférence est la réponse qu'il génère."
+    # "je ne sais pas" after a right answer is no wrong claim...
+    assert Grader(Reading(0.9)).grade("", expected, f"{right} Je sais pas.").verdict == "correct"
+    # ...and "non" where "oui" is expected stays wrong, whatever the learner copies after it.
+    yes = "Oui : la génération de contenu multimédia comprend des images, de la musique et des vidéos."
+    grade = Grader(Reading(0.9)).grade("", yes, "Non. La génération de contenu multimédia comprend des images.")
+    assert grade.verdict == "incorrect"
+    # A claim that holds beside one the model cannot place is not "mixed": nothing in it was found wrong.
+    alone = Grader(Reading(0.9))
+    alone.grade_whole = lambda q, e, a, s="": Grade("incorrect" if "mais" in a else "partial", "model", 0.5)
+    assert alone.grade("", TRAINED, "Les LLM sont un sous-ensemble des modèles de base, mais bon, voilà.").reason \
+        != "mixed"
+
+
+def test_a_negation_reaches_past_words_that_carry_no_meaning_but_no_further():
     expected = "Le prompt est la demande ; l'inférence est la réponse générée : ce n'est pas la même chose."
     grade = Grader(Reading(0.9)).grade("", expected, "Le prompt et l'inférence, c'est la même chose.")
     assert (grade.verdict, grade.reason) == ("incorrect", "polarity")
+    # "n'est pas un modèle traditionnel" denies "traditionnel", not "modèle"; "pas que" denies nothing.
+    llm = "Un LLM n'est pas un modèle traditionnel : c'est un grand modèle de langage, spécialisé dans le texte."
+    assert Grader(Reading(0.9)).grade("", llm, "Un LLM est un grand modèle de langage, spécialisé dans le texte.") \
+        .verdict == "correct"
+    many = "Il n'y a pas que ChatGPT : Amazon Titan et Stable Diffusion sont aussi des modèles de base."
+    assert Grader(Reading(0.9)).grade("", many, "ChatGPT, Amazon Titan et Stable Diffusion sont des modèles de base.") \
+        .reason != "polarity"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from tutor.i18n import detect_language
 from tutor.text import analyze, fold, strip_citations
@@ -33,7 +34,9 @@ SIZE_WORDS = {
               "seul", "seule", "seuls", "seules", "unique", "uniques", "single", "only", "one"),
 }
 _SIZE = {word: kind for kind, words in SIZE_WORDS.items() for word in words}
-# French size words that follow the noun they size ("une tâche unique", "des quantités immenses").
+# French size words that follow the noun they size, after its article ("une tâche unique", "des quantités
+# immenses"; not "nécessitent d'énormes quantités").
+_ARTICLES = {"un", "une", "des", "le", "la", "les", "l'", "du", "d'"}
 _POSTPOSED = {"unique", "uniques", "immense", "immenses", "enorme", "enormes", "gigantesque", "gigantesques", "limitee",
               "limitees", "reduite", "reduites"}
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
@@ -58,7 +61,8 @@ _FRENCH_POWERS = {"billions": 12, "trillions": 18}
 
 def quantities(text: str) -> list[Quantity]:
     """The amounts a text states: numbers (in digits or words), scale phrases (as a power of ten, whatever
-    their language), and size words before a noun. Citation markers are not amounts."""
+    their language), and size words before a noun (or after it: "une tâche unique"). Citation markers are not
+    amounts."""
     words = [fold(w) for w in tokens(_LIST_MARKER.sub(" ", strip_citations(text, " ")))]
     french = detect_language(text) == "fr"
     found: list[Quantity] = []
@@ -85,7 +89,7 @@ def quantities(text: str) -> list[Quantity]:
                 i += 1
                 continue  # "3 milliards": counted as the scale phrase
             found.append(Quantity(value, _noun_after(words, i + 1)))
-        elif word in _POSTPOSED and i > 0 and analyze(words[i - 1]) and words[i - 1] not in _SIZE:
+        elif word in _POSTPOSED and i > 1 and words[i - 2] in _ARTICLES and analyze(words[i - 1]):
             found.append(Quantity(_SIZE[word], analyze(words[i - 1])[0]))  # "une tâche unique"
         elif word in _SIZE and i + 1 < len(words) and word not in ("one", "only"):
             found.append(Quantity(_SIZE[word], _noun_after(words, i + 1)))
@@ -108,7 +112,7 @@ def negated(text: str) -> bool:
 
 
 _NE_PAS = re.compile(r"\bne\s+(?P<inside>(?:[\w']+\s+){0,3}?[\w']+)\s+(?:pas|plus|jamais|rien|guère|point)"
-                     r"(?:\s+(?:de|du|des|la|le|les|à|au|aux)\b|\s+(?:d'|l'))*\s*(?P<after>\w+)?(?:\s+(?P<next>\w+))?")
+                     r"(?:\s+(?:de|du|des|la|le|les|à|au|aux|même|meme)\b|\s+(?:d'|l'))*\s*(?P<after>\w+)?")
 _NOT = re.compile(r"\b(?:sans|aucun\w*|jamais|nullement|not|never|no|without|non(?!\s*[,.;:!?])|plut[ôo]t que|"
                   r"au lieu de|rather than|instead of)\s+"
                   r"(?:(?:de|du|des|la|le|les|a|an|the|be|been|to)\s+|d'|l')*(?P<after>\w+)(?:\s+(?P<next>\w+))?"
@@ -117,14 +121,13 @@ _NOT = re.compile(r"\b(?:sans|aucun\w*|jamais|nullement|not|never|no|without|non
 
 def negated_terms(text: str) -> set[str]:
     """The meaning words a sentence denies: "ne les complètent pas" -> {complet}, "il ne faut pas ajuster"
-    -> {ajust}, "données non étiquetées" -> {etiquet}, "without training" -> {training}. "Ne ... que" restricts
+    -> {ajust}, "données non étiquetées" -> {etiquet}, "without training" -> {training}, "ce n'est pas la
+    même chose" -> {chos}. "Ne ... que" restricts
     and denies nothing; a sentence-initial "Non," answers a question and denies nothing either."""
     folded = re.sub(r"\bn'", "ne ", text.lower().replace("’", "'"))
     found: set[str] = set()
     for m in _NE_PAS.finditer(folded):
-        # The first meaning word after the negation: "ce n'est pas la même chose" denies "chose".
-        after = analyze(m.group("after") or "") or analyze(m.group("next") or "")
-        found |= set(analyze(m.group("inside"))) | set(after)
+        found |= set(analyze(m.group("inside"))) | set(analyze(m.group("after") or ""))
     for m in _NOT.finditer(folded):
         found |= set(analyze(" ".join(g for g in (m.group("after"), m.group("next"), m.group("after2")) if g)))
     return found
@@ -229,20 +232,24 @@ def aligned(claim: str, extract: str, n: int = 2) -> list[str]:
 _CLAUSE = re.compile(r"\s*([;,.!?]|\bet\b|\band\b|\bmais\b|\bbut\b|\balors que\b|\btandis que\b|\bwhereas\b|"
                      r"\bwhile\b|\bplut[ôo]t que\b|\bau lieu de\b|\brather than\b|\binstead of\b)\s*", re.I)
 _LISTING = {",", "et", "and"}
-# Auxiliaries and adverbs that tie no role to a clause ("être clair", "and even code").
-_UNBOUND = {"etre", "avoir", "hav", "even", "aussi", "also", "peut", "can"}
+
+
+@lru_cache(maxsize=1)
+def _unbound() -> frozenset[str]:
+    """Auxiliaries and adverbs that tie no role to a clause ("être clair", "and even code"), as stems."""
+    return frozenset(analyze("être avoir have has had even aussi also peut peuvent pouvoir can could"))
 
 
 def clauses(text: str, lists: bool = False) -> list[set[str]]:
     """The meaning words of each clause of a text ("le prompt est la demande ; l'inférence la réponse"). With
-    `lists`, a list item of one word after a comma or "et" ("du texte, des images et du code") belongs to the
-    clause it continues."""
+    `lists`, a list item of one word after a comma or "et" ("du texte, des images et du code") is no clause
+    of its own: it binds nothing (an empty set)."""
     pieces = _CLAUSE.split(text)  # text, separator, text, separator, ...
     found: list[set[str]] = []
     for i in range(0, len(pieces), 2):
-        words = set(analyze(pieces[i])) - _UNBOUND
+        words = set(analyze(pieces[i])) - _unbound()
         if lists and len(words) == 1 and found and pieces[i - 1].lower() in _LISTING:
-            found[-1] |= words
+            found.append(set())
         elif words:
             found.append(words)
     return found

@@ -121,10 +121,11 @@ def quantity_mismatch(claim: str, reference: str) -> str | None:
     states an amount the reference has nowhere, else None."""
     theirs = quantities(reference)
     values = {q.value for q in theirs}
-    for q in quantities(claim):
+    added = None
+    for q in quantities(claim):  # every amount: a changed one after an added one is still a change
         same_thing = {t.value for t in theirs if q.noun and t.noun == q.noun}
         if same_thing and q.value not in same_thing:
             return "changed"
         if not same_thing and q.value not in values and q.value not in ("big", "small"):
-            return "added"
-    return None
+            added = "added"
+    return added

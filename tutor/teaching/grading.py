@@ -41,7 +41,7 @@ _DONT_KNOW = re.compile(r"^\W*(?:je (?:ne )?sais pas|j'?sais pas|jsp|chais pas|s
 _YES = re.compile(r"^\W*(?:oui|yes|yep|ouais|vrai|true|exact\w*|bien s[uû]r|absolument|tout à fait|c'est ça)\b", re.I)
 _NO = re.compile(r"^\W*(?:non|no|nope|faux|false|pas du tout|absolument pas|jamais)\b", re.I)
 _PARTS = re.compile(r"\s*(?:[,;]|\bet\b|\band\b|\bpuis\b|\bthen\b|\bor\b|\bou\b)\s*")
-_CLAIMS = re.compile(r"\s*(?:(?<![«\"\s])[.;!?](?=\s|$)|,\s*(?:et|and|mais|but)\b|\b(?:mais|but|même si|meme si|alors que|"
+_CLAIMS = re.compile(r"\s*(?:[.;!?]+(?=\s|$)(?!\s*[»\"”])|,\s*(?:et|and|mais|but)\b|\b(?:mais|but|même si|meme si|alors que|"
                      r"tandis que|whereas|although|even though)\b)\s*", re.I)
 _EITHER = re.compile(r"\s+(?:ou|or)\s+")
 _BRACKETS = re.compile(r"\([^)]*\)|«[^»]*»|\"[^\"]*\"")
@@ -94,6 +94,20 @@ class Weights:
         return {c: e / sum(exps) for c, e in zip(self.classes, exps)}
 
 
+def _yes_no(expected: str, answer: str) -> bool:
+    """A yes/no question answered by yes or no."""
+    return bool((_YES.match(expected) or _NO.match(expected)) and (_YES.match(answer) or _NO.match(answer)))
+
+
+def _contradicts(grade: Grade | None) -> bool:
+    return grade is not None and grade.verdict == INCORRECT and grade.reason in ("polarity", "quantity", "binding")
+
+
+def _wrong(grade: Grade) -> bool:
+    """A claim that says something wrong (not "je ne sais pas")."""
+    return grade.verdict == INCORRECT and grade.reason != "dont_know"
+
+
 def claims_in(answer: str) -> list[str]:
     """The claims an answer makes: its sentences, and the clauses a contrast or ", et" joins ("…, mais …")."""
     return [c.strip(" ,") for c in _CLAIMS.split(answer) if analyze(c)]
@@ -136,20 +150,22 @@ class Grader:
     def grade(self, question: str, expected: str, answer: str, source: str = "") -> Grade:
         """The answer's grade; one that makes several claims is partly correct when one of them holds and
         another is wrong ("LLMs are a subset of foundation models, but trained on a few thousand words")."""
-        whole = self.graded(question, expected, answer, source)
+        whole = self.grade_whole(question, expected, answer, source)
         claims = claims_in(answer)
-        if len(claims) < 2 or whole.verdict == PARTIAL:
-            return whole
+        if len(claims) < 2 or whole.verdict == PARTIAL or _yes_no(expected, answer):
+            return whole  # a "non" where "oui" is expected stays wrong whatever follows it
         if whole.verdict == CORRECT:  # a claim that a rule finds wrong, beside right ones
-            ruled = {c: self.ruled(question, expected, c, source) for c in claims}
-            wrong = [c for c, r in ruled.items() if r and r.verdict == INCORRECT]
+            wrong = [c for c in claims if _contradicts(self.ruled(question, expected, c, source))]
             return Grade(PARTIAL, "mixed", whole.coverage, wrong[0]) if wrong else whole
-        verdicts = {c: self.graded(question, expected, c, source).verdict for c in claims}
-        holds = [c for c in claims if verdicts[c] != INCORRECT and coverage_of(expected, c) > 0]
-        wrong = [c for c in claims if verdicts[c] == INCORRECT]
-        return Grade(PARTIAL, "mixed", whole.coverage, wrong[0] if wrong else "") if holds else whole
+        # Only a claim with some of the expected answer's words can hold: the model reads those alone first.
+        holds = [c for c in claims if coverage_of(expected, c) > 0
+                 and self.grade_whole(question, expected, c, source).verdict != INCORRECT]
+        if not holds:
+            return whole
+        wrong = [c for c in claims if c not in holds and _wrong(self.grade_whole(question, expected, c, source))]
+        return Grade(PARTIAL, "mixed", whole.coverage, wrong[0]) if wrong else whole
 
-    def graded(self, question: str, expected: str, answer: str, source: str = "") -> Grade:
+    def grade_whole(self, question: str, expected: str, answer: str, source: str = "") -> Grade:
         """The grade of the answer taken as one claim."""
         ruled = self.ruled(question, expected, answer, source)
         if ruled is not None:
@@ -190,8 +206,9 @@ class Grader:
             if said is not None and said != wanted:
                 return Grade(INCORRECT, "polarity", 0.0)
         reference = f"{expected}\n{source}" if source else expected
-        if quantity_mismatch(answer, reference) == "changed" or polarity_conflict(answer, expected):
-            return Grade(INCORRECT, "quantity" if quantity_mismatch(answer, reference) else "polarity", 0.0)
+        changed = quantity_mismatch(answer, reference) == "changed"
+        if changed or polarity_conflict(answer, expected):
+            return Grade(INCORRECT, "quantity" if changed else "polarity", 0.0)
         words = set(analyze(answer))
         kept, crossed = binding(answer, expected, words & set(analyze(expected)))
         if crossed > kept:
