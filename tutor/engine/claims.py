@@ -122,8 +122,8 @@ _NOT = re.compile(r"\b(?:sans|aucun\w*|jamais|nullement|not|never|no|without|non
 def negated_terms(text: str) -> set[str]:
     """The meaning words a sentence denies: "ne les complètent pas" -> {complet}, "il ne faut pas ajuster"
     -> {ajust}, "données non étiquetées" -> {etiquet}, "without training" -> {training}, "ce n'est pas la
-    même chose" -> {chos}. "Ne ... que" restricts
-    and denies nothing; a sentence-initial "Non," answers a question and denies nothing either."""
+    même chose" -> {chos}. "Ne ... que" restricts and denies nothing; a sentence-initial "Non," answers a
+    question and denies nothing either."""
     folded = re.sub(r"\bn'", "ne ", text.lower().replace("’", "'"))
     found: set[str] = set()
     for m in _NE_PAS.finditer(folded):

@@ -157,12 +157,12 @@ class Grader:
         if whole.verdict == CORRECT:  # a claim that a rule finds wrong, beside right ones
             wrong = [c for c in claims if _contradicts(self.ruled(question, expected, c, source))]
             return Grade(PARTIAL, "mixed", whole.coverage, wrong[0]) if wrong else whole
-        # Only a claim with some of the expected answer's words can hold: the model reads those alone first.
-        holds = [c for c in claims if coverage_of(expected, c) > 0
-                 and self.grade_whole(question, expected, c, source).verdict != INCORRECT]
-        if not holds:
+        # Only a claim with some of the expected answer's words can hold: the model reads those alone first,
+        # and the others only once one holds; each claim is read once.
+        graded = {c: self.grade_whole(question, expected, c, source) for c in claims if coverage_of(expected, c) > 0}
+        if all(g.verdict == INCORRECT for g in graded.values()):
             return whole
-        wrong = [c for c in claims if c not in holds and _wrong(self.grade_whole(question, expected, c, source))]
+        wrong = [c for c in claims if _wrong(graded.get(c) or self.grade_whole(question, expected, c, source))]
         return Grade(PARTIAL, "mixed", whole.coverage, wrong[0]) if wrong else whole
 
     def grade_whole(self, question: str, expected: str, answer: str, source: str = "") -> Grade:
@@ -213,8 +213,7 @@ class Grader:
         kept, crossed = binding(answer, expected, words & set(analyze(expected)))
         if crossed > kept:
             return Grade(INCORRECT, "binding", 0.0)
-        yes_no = bool(_YES.match(expected) or _NO.match(expected))
-        if yes_no and (_YES.match(answer) or _NO.match(answer)):
+        if _yes_no(expected, answer):
             return Grade(CORRECT, "polarity", coverage_of(expected, answer))
         return None
 
