@@ -41,7 +41,8 @@ def test_history_feedback_and_progress_round_trip(database_url, tmp_path, caplog
             await layer.create_step(step(thread_id, "user_message", QUESTION, "01.000", name="apprenant-abc"))
             answer = step(thread_id, "assistant_message", ANSWER, "02.500", modes={"technique": "zero-shot"},
                           autoCollapse=False, defaultOpen=False,
-                          metadata={"citations": ["llm-1"], "refused": False, "technique": "zero-shot"})
+                          metadata={"citations": ["llm-1"], "refused": False, "technique": "zero-shot",
+                                    "question": QUESTION})
             await layer.create_step(answer)
             source = cl.Text(name="[1] Les LLM", content="Les LLM sont formés sur...", display="side",
                              for_id=answer["id"])
@@ -73,6 +74,8 @@ def test_history_feedback_and_progress_round_trip(database_url, tmp_path, caplog
     assert [e["name"] for e in thread["elements"]] == ["[1] Les LLM"]
     assert thread["steps"][1]["feedback"]["comment"] == "clair"
     assert found["feedback"][0]["answer"] == ANSWER and found["feedback"][0]["sources"] == ["llm-1"]
+    # Feedback on the answer itself (no run step around it) still names the question, from the answer's metadata.
+    assert found["feedback"][0]["question"] == QUESTION
     lesson = found["progress"]["prompts"]
     assert (lesson.answers, lesson.correct, lesson.incorrect) == (2, 1, 1)
     assert found["recent"] == ["q2", "q1"] and found["user"].metadata == {"role": "learner"}

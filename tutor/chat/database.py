@@ -67,7 +67,9 @@ def feedback_row(row) -> dict:
     return {
         "feedback_id": row["feedback_id"], "value": row["value"], "helpful": row["value"] == 1,
         "comment": row["comment"], "thread_id": row["thread_id"], "learner": row["learner"],
-        "question": None if direct else row["run_input"],
+        # The run step's input is stored when the turn's handler returns, a moment after the answer (and its
+        # feedback button) is on screen; the answer's own metadata carries the question from the start.
+        "question": (None if direct else row["run_input"]) or (metadata or {}).get("question"),
         "answer": row["for_output"] if direct else row["answer"],
         "sources": (metadata or {}).get("citations", []), "refused": (metadata or {}).get("refused"),
         "at": row["created_at"],

@@ -86,7 +86,7 @@ async def show_result(answer: cl.Message, result: TutorResult, actions: list[cl.
     answer.actions = list(actions)
     answer.metadata = {"technique": result.technique, "refused": result.refused,
                        "refusal_reason": result.refusal_reason, "citations": [c.chunk_id for c in result.citations],
-                       "language": result.language}
+                       "language": result.language, "question": (result.question or "")[:2000]}
     # send() also finalises a streamed message: it stamps createdAt, without which a resumed thread
     # cannot place the answer under its question.
     await answer.send()
