@@ -8,6 +8,13 @@ STAMP  := $(VENV)/.installed
 # without one of them an install would pull a multi-GB CUDA build.
 FIND_LINKS := $(foreach d,$(PIP_FIND_LINKS),--find-links $(d))
 PYTEST_ARGS ?=
+# llama.cpp is compiled for this CPU (-march=native) but without AMX: some virtual machines advertise AMX
+# tiles that they do not enable, and the first large matrix product then dies with "Illegal instruction".
+ifeq ($(shell uname -m),x86_64)
+NO_AMX := -mno-amx-tile -mno-amx-int8 -mno-amx-bf16
+export CFLAGS := $(CFLAGS) $(NO_AMX)
+export CXXFLAGS := $(CXXFLAGS) $(NO_AMX)
+endif
 
 .PHONY: install lint run test test-quality test-fast ingest serve prepare lock bench eval browser postgres db clean
 
