@@ -10,11 +10,9 @@ FIND_LINKS := $(foreach d,$(PIP_FIND_LINKS),--find-links $(d))
 PYTEST_ARGS ?=
 # llama.cpp is compiled for this CPU (-march=native) but without AMX: some virtual machines advertise AMX
 # tiles that they do not enable, and the first large matrix product then dies with "Illegal instruction".
-ifeq ($(shell uname -m),x86_64)
-NO_AMX := -mno-amx-tile -mno-amx-int8 -mno-amx-bf16
-export CFLAGS := $(CFLAGS) $(NO_AMX)
-export CXXFLAGS := $(CXXFLAGS) $(NO_AMX)
-endif
+# Only on x86_64, and only with a compiler that knows the flags (GCC >= 11, Clang >= 11).
+NO_AMX := $(if $(filter x86_64,$(shell uname -m)),$(shell $(CC) -mno-amx-tile -mno-amx-int8 -mno-amx-bf16 -E -x c \
+	/dev/null >/dev/null 2>&1 && echo -mno-amx-tile -mno-amx-int8 -mno-amx-bf16))
 
 .PHONY: install lint run test test-quality test-fast ingest serve prepare lock bench eval browser postgres db clean
 
@@ -26,7 +24,8 @@ $(UV): | $(BIN)/python
 
 # Re-installs only when the lock or the project metadata changed.
 $(STAMP): requirements.lock pyproject.toml | $(UV)
-	$(UV) pip install --python $(BIN)/python $(FIND_LINKS) -r requirements.lock
+	CFLAGS="$$CFLAGS $(NO_AMX)" CXXFLAGS="$$CXXFLAGS $(NO_AMX)" \
+	  $(UV) pip install --python $(BIN)/python $(FIND_LINKS) -r requirements.lock
 	$(UV) pip install --python $(BIN)/python --no-deps -e .
 	@# Bytecode once, for every later process (some machines set PYTHONDONTWRITEBYTECODE, and then each
 	@# process compiles its imports again: seconds per CLI call). A few vendored files do not compile.

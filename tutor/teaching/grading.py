@@ -28,7 +28,6 @@ from tutor.engine.claims import NUMBER_WORDS, binding, polarity_conflict
 from tutor.engine.relevance import found
 from tutor.engine.support import quantity_mismatch
 from tutor.text import analyze, fold
-from tutor.text import words as tokens
 
 CORRECT, PARTIAL, INCORRECT = "correct", "partial", "incorrect"
 CALIBRATION = Path(__file__).resolve().parent / "grading.json"
@@ -43,7 +42,10 @@ _DONT_KNOW = re.compile(r"^\W*(?:je (?:ne )?sais pas|j'?sais pas|jsp|chais pas|s
                         r"(?:i )?don'?t know|idk|\?+|je passe|pass|rien)\W*$", re.I)
 _YES = re.compile(r"^\W*(?:oui|yes|yep|ouais|vrai|true|exact\w*|bien s[uû]r|absolument|tout à fait|c'est ça)\b", re.I)
 _NO = re.compile(r"^\W*(?:non|no|nope|faux|false|pas du tout|absolument pas|jamais)\b", re.I)
-_YES_NO = re.compile(r"^\W*(?:oui|yes|yep|ouais|vrai|true|non|no|nope|faux|false)\b(?:\s*,?\s*(?:mais|but)\b)?", re.I)
+_BUT = re.compile(r"^\W*(?:mais|but)\b", re.I)
+_COUNT = re.compile(r"(?<![-\w])(\d|deux|trois|quatre|cinq|six|sept|huit|neuf|two|three|four|five|seven|eight|nine)\s+"
+                    r"(?:[\w'-]+\s+)?[\w'-]+[sx]\b")
+_ITEMS = re.compile(r"\s*(?:[,;]|\bet\b|\band\b)\s*", re.I)
 _PARTS = re.compile(r"\s*(?:[,;]|\bet\b|\band\b|\bpuis\b|\bthen\b|\bor\b|\bou\b)\s*")
 _CLAIMS = re.compile(r"\s*(?:[.;!?]+(?=\s|$)(?!\s*[»\"”])|,\s*(?:et|and|mais|but)\b|\b(?:mais|but|même si|meme si|alors que|"
                      r"tandis que|whereas|although|even though)\b)\s*", re.I)
@@ -69,7 +71,8 @@ class Grade:
 @dataclass(frozen=True)
 class Signals:
     """What the soft decision weighs, each in [0, 1] but the length ratio (capped at 2)."""
-    coverage: float  # share of the expected answer's parts found in the answer, each for how much of it is
+    coverage: float  # share of the expected answer's parts found in the answer, each part counted for how
+                     # much of it the answer gives (Grade.coverage counts a part only when it is covered)
     reading: float  # the model's probability that the answer means the expected one
     closeness: float  # cosine similarity of the two texts' embeddings
     length: float  # the answer's meaning words over the expected answer's
@@ -118,17 +121,18 @@ def claims_in(answer: str) -> list[str]:
 
 
 def asked_count(question: str) -> int | None:
-    """How many items a question asks for: "Quelles sont les quatre parties…", "Name three…"."""
-    for word in tokens(question):
-        n = int(word) if word.isdigit() else NUMBER_WORDS.get(fold(word))
+    """How many items a question asks for: a number before a plural noun ("Quelles sont les quatre
+    parties…", "Name three downstream tasks"), not a version ("GPT-4") nor a number alone ("les deux ?")."""
+    for m in _COUNT.finditer(fold(question)):
+        n = int(m.group(1)) if m.group(1).isdigit() else NUMBER_WORDS.get(m.group(1))
         if n and 2 <= n <= 9:
             return n
     return None
 
 
 def items_in(answer: str) -> list[str]:
-    """The items an answer lists (separated by commas, "et", "and", "puis"...)."""
-    return [p for p in _PARTS.split(answer) if analyze(p)]
+    """The items an answer lists, separated by commas, semicolons, "et" or "and"."""
+    return [p for p in _ITEMS.split(answer) if analyze(p)]
 
 
 def parts_of(expected: str) -> list[list[set[str]]]:
@@ -173,13 +177,13 @@ class Grader:
         """The answer's grade; one that makes several claims is partly correct when one of them holds and
         another is wrong ("LLMs are a subset of foundation models, but trained on a few thousand words")."""
         whole = self.grade_whole(question, expected, answer, source)
-        if whole.verdict == CORRECT and len(items_in(answer)) < (asked_count(question) or 0):
-            return Grade(PARTIAL, "coverage", whole.coverage)  # "les quatre parties" asked, three given
         if _yes_no(expected, answer):  # a "non" where "oui" is expected stays wrong whatever follows it; the
             return self._justified(question, expected, answer, source, whole)  # right one, by its reason
+        if whole.verdict == CORRECT and whole.coverage < 1 and len(items_in(answer)) < (asked_count(question) or 0):
+            return Grade(PARTIAL, "coverage", whole.coverage)  # "les quatre parties" asked, three given
         claims = claims_in(answer)
         if len(claims) < 2 and whole.verdict == INCORRECT and whole.reason == "model" and len(parts_of(expected)) > 1:
-            claims = [i for i in items_in(answer) if len(analyze(i)) > 1]  # "le langage et les images"
+            claims = [i for i in items_in(answer) if len(analyze(i)) > 1][:4]  # "le langage et les images"
         if len(claims) < 2 or whole.verdict == PARTIAL:
             return whole
         if whole.verdict == CORRECT:  # a claim that a rule finds wrong, beside right ones
@@ -196,8 +200,10 @@ class Grader:
     def _justified(self, question: str, expected: str, answer: str, source: str, whole: Grade) -> Grade:
         """A right "oui"/"non" whose reason is wrong ("Oui, mais ils sont spécialisés dans les images") is
         partly correct: the reason is graded against the expected answer's own reason."""
-        reason, wanted = (_YES_NO.sub("", text, count=1).strip(" ,.;:!") for text in (answer, expected))
-        if whole.verdict != CORRECT or len(analyze(reason)) < 2 or not set(analyze(reason)) & set(analyze(wanted)):
+        reason, wanted = (_BUT.sub("", text[(_YES.match(text) or _NO.match(text)).end():]).strip(" ,.;:!")
+                          for text in (answer, expected))
+        if whole.verdict != CORRECT or self.llm is None or len(analyze(reason)) < 2 \
+                or not set(analyze(reason)) & set(analyze(wanted)):
             return whole  # no reason given, or none about what the expected one is about ("non... je crois")
         graded = self.grade_whole(question, wanted, reason, source)
         return Grade(PARTIAL, "mixed", whole.coverage, reason) if _wrong(graded) else whole
@@ -210,7 +216,7 @@ class Grader:
         share = coverage_of(expected, answer)
         if self.weights is not None:
             signals = self.signals(question, expected, answer)
-            return Grade(soft_verdict(self.weights.probabilities(signals), signals), "model", share)
+            return Grade(soft_verdict(self.weights.probabilities(signals), signals, share), "model", share)
         p = self.reading(question, expected, answer) if self.llm is not None else None
         if share >= 0.75:
             # The lesson's words are all there; the model's reading vetoes an answer that puts them together
@@ -274,14 +280,15 @@ def chosen_option(answer: str, options: list[str]) -> int | None:
     return matches[0] if len(matches) == 1 else None
 
 
-def soft_verdict(probabilities: dict[str, float], signals: Signals) -> str:
+def soft_verdict(probabilities: dict[str, float], signals: Signals, share: float | None = None) -> str:
     """The likeliest verdict, but the reading vetoes "correct" for an answer with all the lesson's words
     that says something else with them ("les modèles de base sont un sous-ensemble des LLM"), and for one
-    that covers under half the parts unless the model reads it as meaning the same."""
+    that covers under half the parts (`share`: each part covered or not; the signal's share by default)
+    unless the model reads it as meaning the same."""
     verdict = max(probabilities, key=probabilities.get)
     if verdict == CORRECT and signals.coverage >= 0.75 and signals.reading < VETO:
         return INCORRECT if signals.reading < SURELY_NOT else PARTIAL
-    if verdict == CORRECT and signals.coverage < 0.5 and signals.reading < FLOOR:
+    if verdict == CORRECT and (signals.coverage if share is None else share) < 0.5 and signals.reading < FLOOR:
         return PARTIAL  # neither half the parts in words nor the same meaning to the model: a long answer
     return verdict      # that gives one part of four (few such answers in the dev set the model learnt from)
 
