@@ -85,9 +85,10 @@ DECLINES = [  # (learner message, fake model reply, refusal reason)
 
 def test_every_kind_of_decline_gets_a_visible_answer_in_one_conversation(chat):
     """Declines decided before retrieval (injection), after it (off-course), by the model's marker and by the
-    citation check all end in a message: the learner never sees a search step and then nothing."""
+    citation check all end in a message: the learner never sees a search step and then nothing. (The model
+    reads the course's closest sentences as not answering: else they would be quoted, tests/engine/test_quoting.py.)"""
     for text, reply, reason in DECLINES:
-        emitter = chat(text, replies=[reply])
+        emitter = chat(text, replies=[reply], verdicts=[0.0])
         final = emitter.messages()[-1]
         assert final["metadata"]["refused"] is True and final["metadata"]["refusal_reason"] == reason, text
         assert final["output"].startswith("Je ne trouve pas la réponse"), final["output"]

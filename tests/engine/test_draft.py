@@ -1,4 +1,6 @@
-from tutor.engine.draft import strip_echo
+import pytest
+
+from tutor.engine.draft import says_nothing, strip_echo
 from tutor.engine.tutor import Tutor
 
 QUESTION = "Pourquoi un même modèle de base peut-il servir à des tâches très différentes ?"
@@ -19,7 +21,8 @@ def test_other_questions_in_an_answer_stay():
 
 
 def test_an_answer_that_only_repeats_the_question_is_not_shown(semantic):
-    llm = semantic.llm.model_copy(update={"provider": "fake", "fake_responses": [QUESTION]})
+    # (the model then reads the course's closest sentences as not answering it: the decline stands)
+    llm = semantic.llm.model_copy(update={"provider": "fake", "fake_responses": [QUESTION], "fake_verdicts": [0.0]})
     result = Tutor(semantic.model_copy(update={"llm": llm})).ask(QUESTION)
     assert result.refused and result.answer != QUESTION
 
@@ -44,6 +47,29 @@ def test_when_nothing_the_model_wrote_holds_a_question_on_what_the_course_never_
 def test_a_model_that_stops_before_its_first_word_gets_a_decline_not_an_error(semantic):
     # LangChain raises "No generation chunks were returned" when a stream yields nothing (the local model
     # does this when a stop sequence comes first): the learner gets the decline, not "the model is down".
-    llm = semantic.llm.model_copy(update={"provider": "fake", "fake_responses": [""]})
+    llm = semantic.llm.model_copy(update={"provider": "fake", "fake_responses": [""], "fake_verdicts": [0.0]})
     result = Tutor(semantic.model_copy(update={"llm": llm})).ask("Qu'est-ce qu'un prompt ?")
     assert result.refused and result.refusal_reason == "unsupported"
+
+
+CHATBOT = "Un chatbot, c'est une tâche qu'un modèle de base sait faire ?"
+
+
+@pytest.mark.parametrize("question, answer, empty", [
+    ("Quel exemple de prompt le cours donne-t-il ?", "Le cours donne un exemple de prompt dans l'extrait [1].", True),
+    ("Donne un exemple de données étiquetées.", "Exemples de données étiquetées [2]", True),
+    (CHATBOT, "Un chatbot, c'est une tâche qu'un modèle de base sait faire.", True),
+    (CHATBOT, "Oui [1].", False),  # a verdict says something
+    ("La réponse du modèle, c'est l'instruction ou l'inférence ?", "L'inférence [1].", False),  # a choice says something
+    ("Qu'est-ce qu'un prompt ?", "Une demande textuelle donnée à un modèle de base [1].", False),
+])
+def test_an_answer_that_only_restates_the_question_says_nothing(question, answer, empty):
+    assert says_nothing(question, answer) is empty
+
+
+def test_a_draft_that_only_restates_the_question_gives_way_to_the_course(semantic):
+    question = "Quel exemple de prompt le cours donne-t-il ?"
+    llm = semantic.llm.model_copy(update={"provider": "fake", "fake_responses": [
+        "Le cours donne un exemple de prompt dans l'extrait [1]."], "fake_verdicts": [1.0]})
+    result = Tutor(semantic.model_copy(update={"llm": llm})).ask(question)
+    assert not result.refused and "dans l'extrait" not in result.answer and result.quote_reading == 1.0

@@ -103,14 +103,14 @@ def test_injection_attempts_are_declined(indexed, question):
 
 
 def test_the_model_marker_becomes_a_decline(indexed):
-    tutor = make_tutor(indexed, "HORS_COURS")
+    tutor = make_tutor(indexed, "HORS_COURS", fake_verdicts=[0.0])
     events = list(tutor.stream("Qu'est-ce qu'un prompt ?"))
     assert not [e for e in events if isinstance(e, Token)]  # the marker never streams to the learner
     assert events[-1].result.refused and events[-1].result.refusal_reason == "model_declined"
 
 
 def test_an_answer_no_extract_supports_is_not_passed_off_as_the_course(indexed):
-    tutor = make_tutor(indexed, "La capitale de l'Australie est Sydney, une très grande ville côtière.")
+    tutor = make_tutor(indexed, "La capitale de l'Australie est Sydney, une très grande ville côtière.", fake_verdicts=[0.0])
     result = tutor.ask("Qu'est-ce qu'un prompt ?")
     assert result.refused and result.refusal_reason == "unsupported"
     assert "Sydney" in result.draft_answer and "Sydney" not in result.answer

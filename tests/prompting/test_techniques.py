@@ -22,8 +22,8 @@ MUST_CHANGE = {"few-shot": "instructions", "chain-of-thought": "output_format", 
                "format-list": "output_format", "format-table": "output_format", "format-json": "output_format"}
 
 
-def make_tutor(settings, *responses):
-    cfg = settings.llm.model_copy(update={"provider": "fake", "fake_responses": list(responses) or ["ok"]})
+def make_tutor(settings, *responses, **llm):
+    cfg = settings.llm.model_copy(update={"provider": "fake", "fake_responses": list(responses) or ["ok"], **llm})
     return Tutor(settings.model_copy(update={"llm": cfg}))
 
 
@@ -143,7 +143,7 @@ def test_compare_returns_two_complete_results_that_differ_only_by_prompt(indexed
 
 
 def test_a_reply_with_nothing_but_markers_is_declined(indexed):
-    tutor = make_tutor(indexed, "- - [1]\n- - [2]\n- - [3]")
+    tutor = make_tutor(indexed, "- - [1]\n- - [2]\n- - [3]", fake_verdicts=[0.0])
     result = tutor.ask("Quelles sont les quatre parties d'un prompt ?", options=AskOptions(technique="format-list"))
     assert result.refused and result.refusal_reason == "unsupported"
 

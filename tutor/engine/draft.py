@@ -1,12 +1,14 @@
 """The model's draft before the checks: a small model sometimes starts by repeating the question (or
-answers with nothing else). The repeated question is removed; what is left is the answer."""
+answers with nothing else). The repeated question is removed; what is left is the answer. An answer that
+only restates the question and points at its source ("Le cours donne un exemple de prompt dans l'extrait
+[1].") says nothing, and is not shown as one."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 
-from tutor.text import analyze
+from tutor.text import analyze, strip_citations
 
 MARKER = "HORS_COURS"  # what the answer prompts tell the model to write when the extracts do not answer
 DECLINED = object()  # what hold_marker yields when the model answers with the marker
@@ -48,3 +50,16 @@ def hold_marker(tokens: Iterator[str]) -> Iterator[str]:
             buffer = None
     if buffer:
         yield buffer
+
+
+# Words that say where an answer comes from, not what it says.
+_SOURCE = frozenset(analyze("cours leçon extrait section selon voici mentionne"))
+_VERDICT = frozenset(analyze("oui non yes no vrai faux true false"))
+
+
+def says_nothing(question: str, answer: str) -> bool:
+    """The answer has no meaning word of its own (each one is the question's or names the source) and
+    repeats most of the question's: it restates it. An answer that picks one of the question's words
+    ("Remplacement ou complémentarité ?" "La complémentarité.") or says oui/non says something."""
+    said, asked = set(analyze(strip_citations(answer))), set(analyze(question))
+    return not said & _VERDICT and not said - asked - _SOURCE and len(said & asked) * 2 >= len(asked)

@@ -77,6 +77,9 @@ class TutorResult:
     promise_kept: bool | None = None  # as shown, after the repair by code when it was needed
     technique_fallback: bool = False  # the technique's prompt declined; the plain prompt answered, reshaped
     technique_retried: bool = False  # the first answer broke the promise; the model's second attempt kept it
+    # Nothing the model wrote held: the model's reading of whether the course's closest sentences answer the
+    # question (tutor.engine.quoting); at or above its threshold, they are the answer, quoted.
+    quote_reading: float | None = None
     timings: Timings = field(default_factory=Timings)
     provider: str = ""
     model: str = ""

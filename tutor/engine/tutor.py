@@ -17,7 +17,7 @@ import time
 from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass
 
-from langchain_core.messages import AIMessage, HumanMessage
+from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
 from tutor.config import Settings
 from tutor.course.reader import IndexReader
@@ -26,14 +26,15 @@ from tutor.engine.closeness import extract_similarity, related
 from tutor.engine.completeness import complete
 from tutor.engine.context import extracts_block
 from tutor.engine.conversation import is_follow_up, leans_on_context, standalone_question, trim_history
-from tutor.engine.draft import DECLINED, MARKER, hold_marker, strip_echo
+from tutor.engine.draft import DECLINED, MARKER, hold_marker, says_nothing, strip_echo
 from tutor.engine.events import Done, Event, Found, Stage, Token, collect, drain
 from tutor.engine.formats import check_formatted
 from tutor.engine.input import clean_question, looks_like_injection
+from tutor.engine.quoting import quote_course, quoted_result
 from tutor.engine.relevance import RelevancePolicy, closest_lessons, unknown_terms
 from tutor.engine.result import AskOptions, Citation, RetrievedChunk, TutorResult
 from tutor.engine.retrieval import HybridRetriever, Retrieval
-from tutor.engine.support import SupportJudge
+from tutor.engine.support import JUDGE_SYSTEM, SupportJudge
 from tutor.engine.worker import in_thread
 from tutor.i18n import SUPPORTED, conversation_language, detect_language
 from tutor.prompting.promises import broken, kept, repair, sentences
@@ -76,11 +77,7 @@ class Tutor:
         self._words: tuple[str, set[str]] | None = None  # the course's meaning words, per index version
 
     def warm_up(self) -> None:
-        """Load the model and read the fixed start of the answer prompt once, before the first learner."""
-        from langchain_core.messages import SystemMessage
-
-        from tutor.engine.support import JUDGE_SYSTEM  # noqa: I001 (the judge's start is kept too)
-
+        """Load the model and read the fixed start of the answer prompt (and the judge's) once, before the first learner."""
         parts = self._render(self.prompts["answer"], "fr", extracts="", question="")
         self.llm.warm_up([SystemMessage(JUDGE_SYSTEM)])
         self.llm.warm_up([SystemMessage(parts.system_text())])
@@ -130,7 +127,7 @@ class Tutor:
             tried.append(result)
         else:  # nothing kept the promise: the first answer given, else the technique's own decline
             result = next((r for r in tried if not r.refused), tried[0])
-        yield Done(result)
+        yield Done(self._quoted(turn, retrieval, result, technique.promise) if result.refused else result)
 
     def _generate(self, turn: Turn, retrieval: Retrieval, retry: tuple[str, str] | None = None) -> Iterator[Event]:
         """Stream the model's answer to `turn.prompt`; the draft, or None when the model declines. `retry`: the
@@ -215,7 +212,8 @@ class Tutor:
         result.draft_answer = draft
         draft = strip_echo(turn.question, draft.replace(MARKER, "").strip())
         extracts = [h.chunk for h in retrieval.hits]
-        texts, (similarity, threshold) = [c.embed_text for c in extracts], self._similarity(retrieval)
+        texts = [c.embed_text for c in extracts]
+        similarity, threshold = extract_similarity(self.embeddings, embedding_model_name(self.settings.embeddings), retrieval)
 
         def judge(sentence: str, n: int):
             related = similarity is not None and similarity(sentence, n) >= threshold
@@ -234,6 +232,8 @@ class Tutor:
             # a inventé Stable Diffusion ?"): the course's sentences about the rest would not answer it. Only
             # in the course's language: an English question's words are never in a French course's vocabulary.
             return self._decline(turn, "unsupported", retrieval)
+        if turn.prompt.output != "json" and says_nothing(turn.question, check.answer):
+            return self._decline(turn, "unsupported", retrieval)  # it only restates the question
         result.answer = check.answer
         if turn.prompt.output != "json":
             result.answer, _ = complete(turn.question, check.answer, texts, check.used, turn.language)
@@ -251,6 +251,18 @@ class Tutor:
             Citation(n, extracts[n - 1].id, extracts[n - 1].lesson_id, extracts[n - 1].lesson_title,
                      extracts[n - 1].section, extracts[n - 1].text) for n in check.used
         ]
+        result.timings.total_ms = turn.ms()
+        return result
+
+    def _quoted(self, turn: Turn, retrieval: Retrieval, declined: TutorResult, promise: str) -> TutorResult:
+        """Nothing the model wrote held, or it declined: the course's own sentences, if they answer."""
+        chunks, answerable = [h.chunk for h in retrieval.hits], self.prompts["answerable"]
+        texts = [c.embed_text for c in chunks]
+        quotation = quote_course(retrieval.query, texts, self.embeddings, self.llm, answerable, turn.language)
+        if quotation is None or not quotation.answers:
+            declined.quote_reading = quotation.reading if quotation else None
+            return declined
+        result = quoted_result(declined, quotation, chunks, answerable.message(turn.language), promise)
         result.timings.total_ms = turn.ms()
         return result
 
@@ -278,9 +290,6 @@ class Tutor:
         if self._words is None or self._words[0] != snapshot.name:
             self._words = (snapshot.name, set().union(*(analyze(c.embed_text) for c in snapshot.chunks)))
         return self._words[1]
-
-    def _similarity(self, retrieval: Retrieval):
-        return extract_similarity(self.embeddings, embedding_model_name(self.settings.embeddings), retrieval)
 
     def related(self, sentence: str, extract: str) -> bool:
         """Whether a sentence is close in meaning to an extract, as the answer check decides it."""

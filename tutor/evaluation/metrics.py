@@ -60,6 +60,7 @@ def score_case(case: Case, result: dict) -> dict:
     row["technique_kept_by_model"] = None if refused or kept is None else float(bool(result.get("promise_kept_by_model")))
     row["repaired"] = len(result.get("repaired_sentences") or [])
     row["dropped"] = len(result.get("unsupported_sentences") or [])
+    row["quote_reading"] = result.get("quote_reading")  # the last check before a decline (tutor.engine.quoting)
     row["language"] = detect_language(answer, default=result.get("language", "fr")) if answer else None
     row["language_match"] = float(row["language"] == case.lang) if answer else 0.0
     timings = result.get("timings", {})

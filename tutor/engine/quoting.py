@@ -1,0 +1,99 @@
+"""When nothing the model wrote holds: the course's own sentences, if they answer the question.
+
+A small model's draft is sometimes dropped whole by the support check (it said the opposite of the extract,
+or went past it), or the model answers that the extracts are silent when they are not. Declining then tells
+the learner the course has nothing on a question it does answer. Before that decline, the engine picks the
+extracts' sentences closest to the question (its meaning words found in them, and closeness by embedding, so
+that an English question finds French sentences) and asks the model one constrained question: do these
+sentences answer it? The reply is read as the probability of "oui" (no text is generated). At or above
+`MIN_READING` the answer is those sentences, quoted and cited, in the course's words; below it the decline
+stands. Near-course questions (a price, a date, an author the course never gives) read low: the sentences
+name the thing, not the fact asked for. Only in the course's language: quotes in French are no answer to an
+English question (on the dev split they gave no English question its facts, and failed its language).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tutor.engine.citations import course_sentences
+from tutor.engine.relevance import found, question_terms
+from tutor.engine.result import Citation, TutorResult
+from tutor.i18n import detect_language
+from tutor.prompting.promises import kept, repair
+from tutor.prompting.prompts import PromptFile
+from tutor.text import analyze, strip_citations
+
+# Fitted on the answers dev split (benchmarks/quote_calibration.py prints the table): the in-course questions
+# the engine used to decline read 0.07-0.65, the near-course ones 0.06-0.17.
+MIN_READING = 0.25
+SENTENCES = 2  # how many of the course's sentences are read and quoted
+
+
+@dataclass
+class Quotation:
+    sentences: list[tuple[int, str]]  # (extract number, the course's sentence without its marker)
+    reading: float  # the model's probability that they answer the question
+
+    @property
+    def answers(self) -> bool:
+        return self.reading >= MIN_READING
+
+    @property
+    def used(self) -> list[int]:
+        return list(dict.fromkeys(n for n, _ in self.sentences))
+
+    def text(self, intro: str, language: str) -> str:
+        """The intro, then each sentence quoted and cited (its full stop after the citation: one sentence each)."""
+        quote = "“{}”" if language == "en" else "« {} »"
+        return intro + "\n\n" + "\n".join(f"- {quote.format(s.rstrip(' .'))} [{n}]." for n, s in self.sentences)
+
+
+def closest_sentences(question: str, extracts: list[str], embeddings, k: int = SENTENCES) -> list[tuple[int, str]]:
+    """The `k` sentences of the extracts (numbered from 1) closest to the question: the share of its meaning
+    words they contain (a slip forgiven, an English domain term found through its French one) plus their
+    cosine similarity to it."""
+    candidates = [(n, strip_citations(s).rstrip()) for n, text in enumerate(extracts, 1) for s in course_sentences(text, n)]
+    if not candidates:
+        return []
+    terms = question_terms(question)
+    vectors = embeddings.embed_documents([s for _, s in candidates])
+    asked = embeddings.embed_query(question)
+
+    def score(i: int) -> float:
+        words = set(analyze(candidates[i][1]))
+        share = sum(any(found(stem, words) for stem in term) for term in terms) / len(terms) if terms else 0.0
+        return share + sum(a * b for a, b in zip(asked, vectors[i]))
+
+    ranked = sorted(range(len(candidates)), key=lambda i: -score(i))
+    return [candidates[i] for i in ranked[:k]]
+
+
+def quote_course(question: str, extracts: list[str], embeddings, llm, prompt: PromptFile, language: str
+                 ) -> Quotation | None:
+    """The course's sentences closest to `question`, with the model's reading of whether they answer it; None
+    when the learner's `language` is not the course's (quotes would answer in another language)."""
+    if not extracts or detect_language(" ".join(extracts)) != language:
+        return None
+    sentences = closest_sentences(question, extracts, embeddings)
+    if not sentences:
+        return None
+    passage = "\n".join(s for _, s in sentences)
+    messages = prompt.render(passage=passage, question=question).messages()
+    reading = llm.choose(messages, {"yes": ("oui", "Oui"), "no": ("non", "Non")})["yes"]
+    return Quotation(sentences, round(reading, 4))
+
+
+def quoted_result(result: TutorResult, quotation: Quotation, chunks, intro: str, promise: str) -> TutorResult:
+    """The turn's declined `result` answered with the quotation instead, each sentence cited to its extract
+    (the model's draft stays in `draft_answer`); reshaped, without the intro, for a technique's promise of
+    shape (a table, JSON...) that the quotes do not keep as they are."""
+    result.refused, result.refusal_reason, result.closest_lessons = False, None, []
+    result.answer = quotation.text(intro, result.language)
+    if not kept(result.answer, promise):
+        result.answer = repair(quotation.text("", result.language).strip(), promise, result.language)
+    result.promise, result.promise_kept = promise, kept(result.answer, promise)
+    result.quote_reading = quotation.reading
+    result.citations = [Citation(n, chunks[n - 1].id, chunks[n - 1].lesson_id, chunks[n - 1].lesson_title,
+                                 chunks[n - 1].section, chunks[n - 1].text) for n in quotation.used]
+    return result
