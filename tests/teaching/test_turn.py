@@ -130,6 +130,18 @@ def test_a_bare_request_for_another_right_after_an_answer_continues_it_and_a_nam
     assert t.ask("Pose-moi une question", session).act == "quiz" and session.pending is not None
 
 
+@pytest.mark.parametrize("message", [
+    "Un modèle de base a besoin de données étiquetées, c'est ça ?",
+    "Est-il vrai que les modèles de base ont besoin de données bien étiquetées pour chaque nouvelle tâche ?",
+])
+def test_the_labelled_data_misconception_is_not_confirmed_by_a_model_reading_yes(semantic, message):
+    # The model reads "yes" against everything: the traditional models' section (labelled data) would confirm
+    # it; the foundation models' section says the opposite by a rule, and a rule outranks a reading.
+    result = teacher(semantic, verdicts=[1.0]).ask(message, Session())
+    assert result.act == "statement" and result.grade["verdict"] == "incorrect", result.answer
+    assert "Non, ce n'est pas ce que dit le cours" in result.answer and "non étiquetées" in result.answer
+
+
 def test_a_statement_is_checked_against_the_lesson_that_names_its_subject(semantic):
     # Searched without "si j'ai bien compris", and checked against the extract that names what it names: a
     # lesson that never names Stable Diffusion is silent about it, not a contradiction.

@@ -27,7 +27,7 @@ from tutor.teaching.items import Item
 from tutor.teaching.progress import Progress
 from tutor.teaching.quiz import QuizMaker
 from tutor.teaching.session import Session
-from tutor.teaching.statements import claim_of
+from tutor.teaching.statements import claim_of, trust
 from tutor.text import fold
 
 REPHRASE = {"fr": "Réexplique cela plus simplement, pour un débutant, avec un exemple concret tiré des extraits.",
@@ -270,8 +270,7 @@ class Teacher:
         hits = [h for n, h in enumerate(retrieval.hits) if n < 2 or said & names(h.chunk.embed_text)] \
             if self.tutor.policy.is_relevant(retrieval, language) else []
         verdicts = [(self.judge.check(claim, h.chunk.embed_text), h.chunk) for h in hits]
-        ranked = sorted(verdicts, key=lambda v: ({"supported": 0, "contradicted": 1, "unsupported": 2}[v[0].label],
-                                                  not (said & names(v[1].embed_text)), -v[0].score))
+        ranked = sorted(verdicts, key=lambda v: (trust(v[0]), not (said & names(v[1].embed_text)), -v[0].score))
         if not ranked:
             return self.tutor.decline(text, language, "not_in_course", retrieval)
         verdict, chunk = ranked[0]
