@@ -140,6 +140,10 @@ def test_the_labelled_data_misconception_is_not_confirmed_by_a_model_reading_yes
     result = teacher(semantic, verdicts=[1.0]).ask(message, Session())
     assert result.act == "statement" and result.grade["verdict"] == "incorrect", result.answer
     assert "Non, ce n'est pas ce que dit le cours" in result.answer and "non étiquetées" in result.answer
+    # Said of traditional models, it is right: that rule's "no" is about another subject.
+    right = teacher(semantic, verdicts=[1.0]).ask("Les modèles traditionnels ont besoin de données bien étiquetées, non ?",
+                                                 Session())
+    assert right.act == "statement" and right.grade["verdict"] == "correct", right.answer
 
 
 def test_a_statement_is_checked_against_the_lesson_that_names_its_subject(semantic):

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import re
 
+from tutor.engine.claims import names
+from tutor.text import analyze
+
 _OPENING = re.compile(
     r"^\s*(?:(?:alors|donc|ok|bon|ah|euh|hmm|so|well|wait|attends)\s*,?\s*)*"
     r"(?:je (?:pense|crois|suppose|dirais)|il me semble|j'ai (?:compris|lu|entendu)|on m'a dit|(?:si|d'apr[èe]s ce que) "
@@ -24,16 +27,29 @@ def claim_of(statement: str) -> str:
     return claim or statement
 
 
-# How far a verdict on a learner's statement can be trusted, most first: the rules' decisions (a near-copy of the
-# lesson's sentence; a negation, an amount or a name the lesson contradicts) before the small model's reading,
-# so that a reading of "yes" against one lesson section never outweighs a rule's "no" against another
-# ("Un modèle de base a besoin de données étiquetées": the traditional models' section reads yes, the
-# foundation models' section says the opposite).
-_RULES = ("copy", "ok", "polarity", "quantity", "name")
+# A rule's "no" (a negation, an amount or a name the lesson contradicts) is more reliable than the small
+# model's "yes"; but a rule sees no subject: "Données non étiquetées : un modèle de base..." contradicts
+# "les modèles traditionnels ont besoin de données étiquetées" too. So a rule's "no" outranks a model's "yes"
+# only when its sentence and section say as much of the claim as the confirming ones: "Un modèle de base a
+# besoin de données étiquetées" is then answered by the foundation models' section, not confirmed by the
+# traditional models' one.
+_RULES = ("polarity", "quantity", "name")
 
 
-def trust(verdict) -> int:
-    """The rank of a support verdict (tutor.engine.support.Verdict) when several lesson sections judge one claim."""
-    by_rule = verdict.reason in _RULES
-    order = {("supported", True): 0, ("contradicted", True): 1, ("supported", False): 2, ("contradicted", False): 3}
-    return order.get((verdict.label, by_rule), 4)
+def chosen(claim: str, verdicts: list, said: set[str]):
+    """The (verdict, chunk) that answers a statement, among each lesson section's verdict on it: supported,
+    then contradicted, then unsupported (the section naming what the claim names first, then the surest),
+    unless the confirmation is the model's reading and a rule contradicts the claim on a sentence that
+    covers as much of it."""
+    ranked = sorted(verdicts, key=lambda v: ({"supported": 0, "contradicted": 1, "unsupported": 2}[v[0].label],
+                                             not (said & names(v[1].embed_text)), -v[0].score))
+    best = ranked[0]
+    if best[0].label != "supported" or best[0].reason != "model":
+        return best
+    words = set(analyze(claim))
+
+    def cover(pair) -> int:
+        return len(words & set(analyze(f"{pair[1].section} {pair[0].evidence}")))
+
+    rules = [v for v in ranked if v[0].label == "contradicted" and v[0].reason in _RULES and cover(v) >= cover(best)]
+    return max(rules, key=cover) if rules else best

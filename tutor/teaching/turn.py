@@ -27,7 +27,7 @@ from tutor.teaching.items import Item
 from tutor.teaching.progress import Progress
 from tutor.teaching.quiz import QuizMaker
 from tutor.teaching.session import Session
-from tutor.teaching.statements import claim_of, trust
+from tutor.teaching.statements import chosen, claim_of
 from tutor.text import fold
 
 REPHRASE = {"fr": "Réexplique cela plus simplement, pour un débutant, avec un exemple concret tiré des extraits.",
@@ -270,10 +270,9 @@ class Teacher:
         hits = [h for n, h in enumerate(retrieval.hits) if n < 2 or said & names(h.chunk.embed_text)] \
             if self.tutor.policy.is_relevant(retrieval, language) else []
         verdicts = [(self.judge.check(claim, h.chunk.embed_text), h.chunk) for h in hits]
-        ranked = sorted(verdicts, key=lambda v: (trust(v[0]), not (said & names(v[1].embed_text)), -v[0].score))
-        if not ranked:
+        if not verdicts:
             return self.tutor.decline(text, language, "not_in_course", retrieval)
-        verdict, chunk = ranked[0]
+        verdict, chunk = chosen(claim, verdicts, said)
         label = {"supported": "correct", "contradicted": "incorrect"}.get(verdict.label, "unknown")
         quote = course_words(verdict.evidence, chunk.embed_text) if verdict.evidence else None
         quote = quote or course_words(aligned(claim, chunk.text, 1)[0], chunk.text) or chunk.text
