@@ -48,6 +48,8 @@ def first_token(tutor, question, history=()):
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--questions", type=int, default=10)
+    parser.add_argument("--cold-sections", action="store_true",
+                        help="do not read each section's prompt start before the questions")
     args = parser.parse_args()
     cases = [json.loads(line) for line in open(ROOT / "evals" / "answers-dev.jsonl", encoding="utf-8")]
     firsts_q = [c for c in cases if c["expect"] == "answer" and not c.get("history")]
@@ -57,7 +59,7 @@ def main() -> None:
         settings = Settings(_env_file=None, data_dir=Path(tmp) / "data", knowledge={"dir": ROOT / "knowledge"})
         ingest(settings)
         tutor = Tutor(settings)
-        tutor.warm_up()
+        tutor.warm_up(sections=not args.cold_sections)  # as a serving process is once each section was asked
         first_token(tutor, "Qu'est-ce qu'un prompt ?")  # warm the process (embedding model, index, caches)
         times = {"first question": [], "follow-up": []}
         tokens = {"first question": [], "follow-up": []}

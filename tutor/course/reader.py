@@ -21,12 +21,14 @@ import threading
 import uuid
 import weakref
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from tutor.course import keywords
 from tutor.course.index import chunk_from_record
 from tutor.course.lessons import Chunk
 from tutor.course.store import COLLECTION, IndexMissingError, IndexStore, open_chroma
+from tutor.text import analyze
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +48,11 @@ class Snapshot:
 
     def chunk(self, chunk_id: str) -> Chunk | None:
         return self.by_id.get(chunk_id)
+
+    @cached_property
+    def vocabulary(self) -> set[str]:
+        """Every meaning word of this version's chunks (computed once)."""
+        return set().union(*(analyze(c.embed_text) for c in self.chunks))
 
     def vectors(self, ids: list[str]) -> dict[str, list[float]]:
         """The stored embeddings of these chunks, by id."""

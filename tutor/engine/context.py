@@ -61,3 +61,14 @@ def extracts_block(question: str, chunks) -> str:
         body = fenced_data(trimmed(question, chunk.text, budget))
         blocks.append(f"[{n}] {OPEN}\n{title}\n{body}\n{CLOSE}")
     return "\n\n".join(blocks)
+
+
+def start_variants(question: str, chunks) -> list[tuple[str, str]] | None:
+    """Two (extracts, question) pairs whose prompts share exactly their start up to the end of the first
+    extract: every prompt whose first extract is `chunks[0]` starts that way, so that start can be read once
+    and kept. None when that extract is cut to the question (too long for its budget): its start is then
+    the question's own."""
+    if not chunks or len(chunks[0].text) > BUDGETS[0]:
+        return None
+    return [(extracts_block(question, chunks[:1]), "A"), (extracts_block(question, [chunks[0], chunks[0]]), "Z")]
+

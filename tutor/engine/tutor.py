@@ -17,7 +17,7 @@ import time
 from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass
 
-from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
+from langchain_core.messages import AIMessage, HumanMessage
 
 from tutor.config import Settings
 from tutor.course.reader import IndexReader
@@ -34,6 +34,7 @@ from tutor.engine.quoting import quote_course, quoted_result
 from tutor.engine.relevance import RelevancePolicy, closest_lessons, unknown_terms
 from tutor.engine.result import AskOptions, Citation, RetrievedChunk, TutorResult
 from tutor.engine.retrieval import HybridRetriever, Retrieval
+from tutor.engine.starts import PromptStarts
 from tutor.engine.support import JUDGE_SYSTEM, SupportJudge
 from tutor.engine.worker import in_thread
 from tutor.i18n import SUPPORTED, conversation_language, detect_language
@@ -74,13 +75,13 @@ class Tutor:
         self.policy = RelevancePolicy.for_settings(settings)
         self.llm = ChatProvider(settings, chat_model)
         self.judge = SupportJudge(self.llm)
-        self._words: tuple[str, set[str]] | None = None  # the course's meaning words, per index version
+        self.starts = PromptStarts(self.llm, self._render)
 
-    def warm_up(self) -> None:
-        """Load the model and read the fixed start of the answer prompt (and the judge's) once, before the first learner."""
-        parts = self._render(self.prompts["answer"], "fr", extracts="", question="")
-        self.llm.warm_up([SystemMessage(JUDGE_SYSTEM)])
-        self.llm.warm_up([SystemMessage(parts.system_text())])
+    def warm_up(self, sections: bool = False) -> None:
+        """Load the model and read the fixed start of the answer prompt (and the judge's) once, before the first
+        learner; with `sections`, also each section's start as first extract (tutor.engine.starts)."""
+        chunks = self.reader.snapshot().chunks if sections else ()
+        self.starts.warm(self.prompts["answer"], JUDGE_SYSTEM, chunks)
 
     # ------------------------------------------------------------------ entry points
 
@@ -134,6 +135,8 @@ class Tutor:
         model's previous answer and what it missed, for a second attempt (not streamed: the first one was)."""
         parts = self._prompt(turn, retrieval)
         messages = parts.messages() + ([AIMessage(retry[0]), HumanMessage(retry[1])] if retry else [])
+        if retry is None:  # kept for the next question whose first extract is this one
+            self.starts.remember(turn.prompt, turn.language, turn.question, [h.chunk for h in retrieval.hits])
         draft = ""
         # Small models sometimes go on to recite the extracts: stop where an extract's header would start.
         stop = list(dict.fromkeys(f"{h.chunk.lesson_title} — " for h in retrieval.hits))[:3] + ["\nQuestion"]
@@ -200,7 +203,7 @@ class Tutor:
         question = f"{turn.question}\n{turn.instruction}" if turn.instruction else turn.question
         values = dict(question=question, extracts=extracts_block(turn.question, [h.chunk for h in retrieval.hits]))
         parts = self._render(turn.prompt, turn.language, **values)
-        parts.history = turn.history
+        parts.history, parts.language = turn.history, turn.language
         turn.result.prompt = parts.as_dict()
         base = self._render(self.prompts["answer"], turn.language, **values)
         turn.result.technique_note = technique_note(turn.prompt, changed_parts(base, parts), turn.language)
@@ -227,7 +230,7 @@ class Tutor:
             return self._decline(turn, "unsupported", retrieval)
         same_language = turn.language == detect_language(" ".join(texts))
         if check.repaired and not any(s.outcome == "kept" and s.supported for s in check.sentences) \
-                and same_language and unknown_terms(turn.question, self._vocabulary(retrieval.snapshot)):
+                and same_language and unknown_terms(turn.question, retrieval.snapshot.vocabulary):
             # Nothing the model wrote held, and the question asks about what the course never mentions ("Qui
             # a inventé Stable Diffusion ?"): the course's sentences about the rest would not answer it. Only
             # in the course's language: an English question's words are never in a French course's vocabulary.
@@ -284,12 +287,6 @@ class Tutor:
         result.citations = []
         result.timings.total_ms = turn.ms()
         return result
-
-    def _vocabulary(self, snapshot) -> set[str]:
-        """Every meaning word of the course (the published version's chunks), computed once per version."""
-        if self._words is None or self._words[0] != snapshot.name:
-            self._words = (snapshot.name, set().union(*(analyze(c.embed_text) for c in snapshot.chunks)))
-        return self._words[1]
 
     def related(self, sentence: str, extract: str) -> bool:
         """Whether a sentence is close in meaning to an extract, as the answer check decides it."""

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from tutor.i18n import Text
@@ -133,6 +133,10 @@ def load_prompts(directory: Path = PROMPTS_DIR) -> dict[str, PromptFile]:
     return prompts
 
 
+HISTORY = Text("Échanges précédents :", "Previous exchanges:")
+SPEAKERS = {"user": Text("Apprenant : {said}", "Learner: {said}"), "assistant": Text("Tuteur : {said}", "Tutor: {said}")}
+
+
 @dataclass
 class PromptParts:
     """A rendered prompt as the course's four parts; `messages()` is exactly what the model receives."""
@@ -142,22 +146,24 @@ class PromptParts:
     input: str
     output_format: str
     history: list[dict] = field(default_factory=list)
+    language: str = "fr"  # of the history's labels
 
     def system_text(self) -> str:
         return "\n\n".join(p for p in (self.instructions, self.output_format) if p)
 
+    def history_text(self) -> str:
+        lines = [SPEAKERS[t["role"]].get(self.language, said=t["content"]) for t in self.history if t["role"] in SPEAKERS]
+        return "\n".join([HISTORY.get(self.language), *lines]) if lines else ""
+
     def user_text(self) -> str:
-        return "\n\n".join(p for p in (self.context, self.input) if p)
+        return "\n\n".join(p for p in (self.context, self.history_text(), self.input) if p)
 
     def messages(self) -> list[BaseMessage]:
-        # Fixed parts first (instructions, format) so a local model reuses their cache across questions.
+        # Fixed parts first (instructions, format), then the extracts, so that a local model reuses their
+        # reading across questions (tutor.engine.starts); the conversation so far comes after the extracts,
+        # just before the question it explains, so that a follow-up shares that start too.
         system = self.system_text()
-        turns: list[BaseMessage] = [SystemMessage(system)] if system else []  # a learner's raw prompt has none
-        for turn in self.history:
-            cls = HumanMessage if turn["role"] == "user" else AIMessage
-            turns.append(cls(turn["content"]))
-        turns.append(HumanMessage(self.user_text()))
-        return turns
+        return ([SystemMessage(system)] if system else []) + [HumanMessage(self.user_text())]  # a raw prompt has none
 
     def as_dict(self) -> dict:
         return {

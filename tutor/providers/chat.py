@@ -62,6 +62,12 @@ class ChatProvider:
         if hasattr(self.model, "warm_up"):
             self.model.warm_up(messages)
 
+    def remember_start(self, prompts: list[list[BaseMessage]]) -> None:
+        """Keep the start these prompts share read (the local model; other providers cache on their side)."""
+        if hasattr(self.model, "remember_start"):
+            with self.queue.slot():
+                self.model.remember_start(prompts)
+
     def choose(self, messages: list[BaseMessage], choices: dict[str, tuple[str, ...]]) -> dict[str, float]:
         """The probability of each choice as the reply's first word: read from the local model's next-token
         distribution (no generation), or, for providers that only return text, 1.0 for the choice the reply

@@ -21,7 +21,9 @@ from tutor.providers.llama_cache import (
     next_token_logits,
     prompt_tokens,
     remember_prefix,
+    remembered,
     restore_prefix,
+    shared_prefix,
     system_prefix,
 )
 
@@ -79,6 +81,16 @@ class LlamaCppChatModel(BaseChatModel):
         llama = self.load()
         with _LOCK:
             remember_prefix(llama, system_prefix(llama, messages))
+
+    def remember_start(self, prompts: list[list[BaseMessage]]) -> None:
+        """Keep a snapshot of the start these prompts share (read now, unless one is kept already): a prompt
+        that starts the same way later reads only the rest. Asked just before one of these prompts is
+        answered, it costs nothing more than that answer's own reading of the start."""
+        llama = self.load()
+        with _LOCK:
+            tokens = shared_prefix(llama, prompts)
+            if not remembered(llama, tokens):
+                remember_prefix(llama, tokens)
 
     def choice_probabilities(self, messages: list[BaseMessage], choices: dict[str, tuple[str, ...]]
                              ) -> dict[str, float]:
