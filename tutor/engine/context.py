@@ -71,4 +71,3 @@ def start_variants(question: str, chunks) -> list[tuple[str, str]] | None:
     if not chunks or len(chunks[0].text) > BUDGETS[0]:
         return None
     return [(extracts_block(question, chunks[:1]), "A"), (extracts_block(question, [chunks[0], chunks[0]]), "Z")]
-

@@ -17,9 +17,9 @@ from langchain_core.messages import BaseMessage, HumanMessage
 
 _ROLES = {"system": "system", "human": "user", "ai": "assistant"}
 _SNAPSHOTS: dict[int, list[tuple[tuple[int, ...], bytes]]] = {}  # per Llama object, least recently used first
-# Snapshots kept per model: a fixed start is about 28 KB per token read (Qwen2.5-1.5B), so 64 starts of a
-# system prompt and one extract (about 350 tokens) hold about 600 MB at most.
-MAX_SNAPSHOTS = 64
+# Snapshots kept per model: a start is about 28 KB per token read (Qwen2.5-1.5B: 28 layers, 2 key/value heads
+# of 128), so 32 starts of the instructions and one extract (about 350 tokens) hold about 320 MB at most.
+MAX_SNAPSHOTS = 32
 _FORMATTERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # per Llama object
 
 
