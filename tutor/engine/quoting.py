@@ -94,6 +94,5 @@ def quoted_result(result: TutorResult, quotation: Quotation, chunks, intro: str,
         result.answer = repair(quotation.text("", result.language).strip(), promise, result.language)
     result.promise, result.promise_kept = promise, kept(result.answer, promise)
     result.quote_reading = quotation.reading
-    result.citations = [Citation(n, chunks[n - 1].id, chunks[n - 1].lesson_id, chunks[n - 1].lesson_title,
-                                 chunks[n - 1].section, chunks[n - 1].text) for n in quotation.used]
+    result.citations = [Citation.of(chunks[n - 1], n) for n in quotation.used]
     return result

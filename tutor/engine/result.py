@@ -25,6 +25,11 @@ class Citation:
     section: str
     text: str
 
+    @classmethod
+    def of(cls, chunk, n: int) -> Citation:
+        """A lesson chunk cited as extract `n`."""
+        return cls(n, chunk.id, chunk.lesson_id, chunk.lesson_title, chunk.section, chunk.text)
+
 
 @dataclass
 class RetrievedChunk:

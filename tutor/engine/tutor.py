@@ -250,10 +250,7 @@ class Tutor:
         result.unsupported_sentences = check.unsupported
         result.repaired_sentences = check.repaired
         result.dropped_citations = check.dropped
-        result.citations = [
-            Citation(n, extracts[n - 1].id, extracts[n - 1].lesson_id, extracts[n - 1].lesson_title,
-                     extracts[n - 1].section, extracts[n - 1].text) for n in check.used
-        ]
+        result.citations = [Citation.of(extracts[n - 1], n) for n in check.used]
         result.timings.total_ms = turn.ms()
         return result
 

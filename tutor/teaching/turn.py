@@ -283,8 +283,7 @@ class Teacher:
             record = {"verdict": label, "reason": verdict.reason, "expected": quote, "item_id": "",
                       "lesson_id": chunk.lesson_id, "kind": "statement", "question": text}
         n = next(n for n, h in enumerate(hits, 1) if h.chunk is chunk)
-        citation = Citation(n, chunk.id, chunk.lesson_id, chunk.lesson_title, chunk.section, chunk.text)
-        return self.reply(body, text, language, grade=record, citations=[citation],
+        return self.reply(body, text, language, grade=record, citations=[Citation.of(chunk, n)],
                           retrieved=[RetrievedChunk.of(h, n) for n, h in enumerate(hits, 1)])
 
     def _rephrase(self, text, session, options, language):
