@@ -54,11 +54,26 @@ def test_below_the_threshold_the_decline_stands_with_its_reading(semantic):
     assert "SageMaker" not in result.answer.split("\n")[0] and not result.citations
 
 
-def test_an_english_question_is_not_answered_with_french_quotes(semantic):
-    tutor = fake_tutor(semantic, "HORS_COURS", 1.0)
-    result = tutor.ask("Is adapting a foundation model cheaper in computing resources than training a new one?")
+ENGLISH = "Is adapting a foundation model cheaper in computing resources than training a new one?"
+TRANSLATIONS = ["Efficiency: adjusting an existing model takes fewer computing resources than training a new one.",
+                "Unlabelled data: a foundation model uses only a fraction of the data to adapt to new tasks."]
+
+
+def test_an_english_question_is_answered_with_the_courses_sentences_translated_and_checked(semantic):
+    llm = semantic.llm.model_copy(update={"provider": "fake", "fake_responses": ["HORS_COURS", *TRANSLATIONS],
+                                          "fake_verdicts": [1.0]})
+    result = Tutor(semantic.model_copy(update={"llm": llm})).ask(ENGLISH)
+    assert result.language == "en" and not result.refused and result.quote_reading == 1.0
+    assert result.answer.startswith("Here is what the course says about it:")
+    assert sorted(quoted_sentences(result.answer)) == sorted(t.rstrip(".") for t in TRANSLATIONS)
+    assert "ressources" not in result.answer and any("ressources" in c.text for c in result.citations)
+
+
+def test_an_english_question_is_never_answered_with_french_quotes(semantic):
+    tutor = fake_tutor(semantic, "HORS_COURS", 1.0)  # every translation it writes is "HORS_COURS": none holds
+    result = tutor.ask(ENGLISH)
     assert result.language == "en" and result.refused and result.refusal_reason == "model_declined"
-    assert tutor.llm.model.readings == [] and result.quote_reading is None
+    assert result.quote_reading is None and "«" not in result.answer
 
 
 def test_the_closest_sentences_are_found_across_languages(semantic):

@@ -28,6 +28,7 @@ from tutor.course import keywords
 from tutor.course.index import chunk_from_record
 from tutor.course.lessons import Chunk
 from tutor.course.store import COLLECTION, IndexMissingError, IndexStore, open_chroma
+from tutor.i18n import detect_language
 from tutor.text import analyze
 
 log = logging.getLogger(__name__)
@@ -53,6 +54,11 @@ class Snapshot:
     def vocabulary(self) -> set[str]:
         """Every meaning word of this version's chunks (computed once)."""
         return set().union(*(analyze(c.embed_text) for c in self.chunks))
+
+    @cached_property
+    def language(self) -> str:
+        """The language the course is written in ("fr" or "en"), read from its chunks (computed once)."""
+        return detect_language(" ".join(c.text for c in self.chunks[:40]))
 
     def vectors(self, ids: list[str]) -> dict[str, list[float]]:
         """The stored embeddings of these chunks, by id."""

@@ -18,7 +18,7 @@ from tutor.text import analyze, strip_citations
 from tutor.text import cited as cited_numbers
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
-_SEGMENTS = re.compile(r"(\n+|(?<=[.!?…])\s+)")
+SEGMENTS = re.compile(r"(\n+|(?<=[.!?…])\s+)")
 MIN_OVERLAP = 0.5  # share of a sentence's content words found in the extract
 MIN_WORDS = 3  # shorter segments ("Les quatre parties sont :") are neither supported nor unsupported
 
@@ -73,16 +73,19 @@ def check_citations(
     similarity: Callable[[str, int], float] | None = None,
     min_similarity: float = 1.1,
     judge: Callable[[str, int], object] | None = None,
+    quote: Callable[[str, str], str | None] | None = None,
 ) -> CitationCheck:
     """Check and repair the `[n]` citations of `answer` against `extracts` (numbered from 1).
 
     `similarity(sentence, n)` is an optional cross-language support score (cosine), trusted at or above
     `min_similarity`. `judge(sentence, n)` (optional) is the support check's `Verdict` for a sentence
     against extract n: with it, contradicted sentences are repaired and unsupported ones dropped.
+    `quote(evidence, extract)` writes the repair (default `quotation`: the course's words, quoted).
     """
+    quote = quote or quotation
     extract_words = [set(analyze(text)) for text in extracts]
     extract_numbers = [set(_NUMBER.findall(text)) for text in extracts]
-    parts = _SEGMENTS.split(answer)
+    parts = SEGMENTS.split(answer)
     out: list[str] = []
     used: list[int] = []
     dropped: list[int] = []
@@ -123,10 +126,10 @@ def check_citations(
         text = bare
         if judge is not None and judged:
             verdict = judge(bare, marks[0]) if marks else None
-            quote = quotation(verdict.evidence, extracts[marks[0] - 1]) \
+            repaired = quote(verdict.evidence, extracts[marks[0] - 1]) \
                 if verdict is not None and verdict.label == "contradicted" and verdict.evidence else None
-            if quote:
-                text, check.outcome, check.reason = quote, "repaired", verdict.reason
+            if repaired:
+                text, check.outcome, check.reason = repaired, "repaired", verdict.reason
             elif verdict is None or verdict.label != "supported":
                 marks, check.outcome = [], "dropped"
                 check.reason = verdict.reason if verdict is not None else "no_extract"
@@ -139,11 +142,11 @@ def check_citations(
             if out and i > 0 and out[-1].strip() == "":
                 out.pop()  # the separator before a dropped sentence goes with it
             continue
-        out.append(_with_markers(text, marks))
+        out.append(with_markers(text, marks))
     return CitationCheck("".join(out).strip(), used, dropped, checks)
 
 
-_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
+ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 
 
 def quotation(evidence: str, extract: str) -> str | None:
@@ -166,7 +169,7 @@ def course_words(evidence: str, extract: str) -> str | None:
     start = next((i for i, line in enumerate(lines) if evidence.strip() in line), len(lines))
     items = []
     for line in lines[start + 1:]:
-        if _ITEM.match(line):
+        if ITEM.match(line):
             items.append(_plain(line))
         elif line.strip() or items:
             break
@@ -193,7 +196,8 @@ def _plain(text: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"\*\*|__|^\s*(?:[-*•]|\d+[.)])\s*", "", text)).strip(" ;")
 
 
-def _with_markers(sentence: str, marks: list[int]) -> str:
+def with_markers(sentence: str, marks: list[int]) -> str:
+    """The sentence with its citation markers, before its final punctuation."""
     if not marks:
         return sentence
     tag = "".join(f"[{n}]" for n in marks)

@@ -9,6 +9,7 @@ with any single item), the items the answer left out are added, quoted from the 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from tutor.i18n import Text
 from tutor.text import analyze, fold
@@ -37,8 +38,11 @@ def mentioned(term: str, description: str, answer_words: set[str], answer_folded
         (len(set(analyze(description)) & answer_words) >= max(2, len(set(analyze(description))) // 2))
 
 
-def complete(question: str, answer: str, extracts: list[str], cited: list[int], language: str) -> tuple[str, list[int]]:
-    """The answer with the missing items of the enumeration it answers from, and the extracts it now cites."""
+def complete(question: str, answer: str, extracts: list[str], cited: list[int], language: str,
+             translate: Callable[[str], str | None] | None = None) -> tuple[str, list[int]]:
+    """The answer with the missing items of the enumeration it answers from, and the extracts it now cites;
+    `translate` (optional) gives an item in the learner's language when it is not the course's (the item
+    stays as the course writes it when no translation holds)."""
     question_words = set(analyze(question))
     answer_words, answer_folded = set(analyze(answer)), fold(answer)
     for n in cited:
@@ -52,7 +56,7 @@ def complete(question: str, answer: str, extracts: list[str], cited: list[int], 
         on_item = max(len(question_words & set(analyze(f"{t} {d}"))) for t, d in items)
         if on_list == 0 or on_list < on_item:
             continue  # the question is about one item, not the list
-        missing = [t for (t, _), ok in zip(items, found) if not ok]
+        missing = [(translate and translate(t)) or t for (t, _), ok in zip(items, found) if not ok]
         quoted = " ; ".join(f"« {t} »" if language != "en" else f"“{t}”" for t in missing)
         return f"{answer.rstrip()}\n\n{ALSO.get(language, items=quoted, n=n)}", cited
     return answer, cited

@@ -8,8 +8,9 @@ that an English question finds French sentences) and asks the model one constrai
 sentences answer it? The reply is read as the probability of "oui" (no text is generated). At or above
 `MIN_READING` the answer is those sentences, quoted and cited, in the course's words; below it the decline
 stands. Near-course questions (a price, a date, an author the course never gives) read low: the sentences
-name the thing, not the fact asked for. Only in the course's language: quotes in French are no answer to an
-English question (on the dev split they gave no English question its facts, and failed its language).
+name the thing, not the fact asked for. To a learner who writes in another language than the course's, the
+sentences are given translated and checked (tutor.engine.translation), or not at all: quotes in French are
+no answer to an English question.
 """
 
 from __future__ import annotations
@@ -69,19 +70,25 @@ def closest_sentences(question: str, extracts: list[str], embeddings, k: int = S
     return [candidates[i] for i in ranked[:k]]
 
 
-def quote_course(question: str, extracts: list[str], embeddings, llm, prompt: PromptFile, language: str
-                 ) -> Quotation | None:
-    """The course's sentences closest to `question`, with the model's reading of whether they answer it; None
-    when the learner's `language` is not the course's (quotes would answer in another language)."""
-    if not extracts or detect_language(" ".join(extracts)) != language:
+def quote_course(question: str, extracts: list[str], embeddings, llm, prompt: PromptFile, language: str,
+                 translate=None) -> Quotation | None:
+    """The course's sentences closest to `question`, with the model's reading of whether they answer it. When
+    the learner's `language` is not the course's, the sentences that answer are given translated (`translate`,
+    tutor.engine.translation): None without it, or when one of them has no translation that holds."""
+    crossing = bool(extracts) and detect_language(" ".join(extracts)) != language
+    if not extracts or (crossing and translate is None):
         return None
     sentences = closest_sentences(question, extracts, embeddings)
     if not sentences:
         return None
     passage = "\n".join(s for _, s in sentences)
     messages = prompt.render(passage=passage, question=question).messages()
-    reading = llm.choose(messages, {"yes": ("oui", "Oui"), "no": ("non", "Non")})["yes"]
-    return Quotation(sentences, round(reading, 4))
+    reading = round(llm.choose(messages, {"yes": ("oui", "Oui"), "no": ("non", "Non")})["yes"], 4)
+    if crossing and reading >= MIN_READING:
+        sentences = [(n, translate(s, language)) for n, s in sentences]
+        if any(s is None for _, s in sentences):
+            return None
+    return Quotation(sentences, reading)
 
 
 def quoted_result(result: TutorResult, quotation: Quotation, chunks, intro: str, promise: str) -> TutorResult:

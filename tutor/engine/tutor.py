@@ -36,6 +36,7 @@ from tutor.engine.result import AskOptions, Citation, RetrievedChunk, TutorResul
 from tutor.engine.retrieval import HybridRetriever, Retrieval
 from tutor.engine.starts import PromptStarts
 from tutor.engine.support import JUDGE_SYSTEM, SupportJudge
+from tutor.engine.translation import Translator, in_language, in_other_language, quoter
 from tutor.engine.worker import in_thread
 from tutor.i18n import SUPPORTED, conversation_language, detect_language
 from tutor.prompting.promises import broken, kept, repair, sentences
@@ -76,6 +77,8 @@ class Tutor:
         self.llm = ChatProvider(settings, chat_model)
         self.judge = SupportJudge(self.llm)
         self.starts = PromptStarts(self.llm, self._render)
+        self.translate = Translator(self.llm, self.embeddings, embedding_model_name(settings.embeddings),
+                                    self.prompts["translate"])
 
     def warm_up(self, sections: bool = False) -> None:
         """Load the model and read the fixed start of the answer prompt (and the judge's) once, before the first
@@ -222,13 +225,14 @@ class Tutor:
             related = similarity is not None and similarity(sentence, n) >= threshold
             return self.judge.check(sentence, texts[n - 1], related=related)
 
+        quote = quoter(self.translate, turn.language, retrieval.snapshot.language)
         check, result.format_ok = check_formatted(
-            draft, turn.prompt.output, lambda text: check_citations(text, texts, similarity, threshold, judge))
+            draft, turn.prompt.output, lambda text: check_citations(text, texts, similarity, threshold, judge, quote))
         if not check.used and (check.judged or not analyze(" ".join(sentences(draft)))):
             # Nothing in the extracts supports this answer (it was invented), or it has no words (an empty
             # table's header is not words). Say so.
             return self._decline(turn, "unsupported", retrieval)
-        same_language = turn.language == detect_language(" ".join(texts))
+        same_language = turn.language == retrieval.snapshot.language
         if check.repaired and not any(s.outcome == "kept" and s.supported for s in check.sentences) \
                 and same_language and unknown_terms(turn.question, retrieval.snapshot.vocabulary):
             # Nothing the model wrote held, and the question asks about what the course never mentions ("Qui
@@ -238,8 +242,12 @@ class Tutor:
         if turn.prompt.output != "json" and says_nothing(turn.question, check.answer):
             return self._decline(turn, "unsupported", retrieval)  # it only restates the question
         result.answer = check.answer
+        if not same_language and turn.prompt.output != "json" and in_other_language(check.answer, turn.language):
+            # The model answered in the course's language: its checked sentences, translated and checked again.
+            result.answer = in_language(check.answer, self.translate, turn.language) or check.answer
         if turn.prompt.output != "json":
-            result.answer, _ = complete(turn.question, check.answer, texts, check.used, turn.language)
+            result.answer, _ = complete(turn.question, result.answer, texts, check.used, turn.language,
+                                        None if same_language else lambda item: self.translate(item, turn.language))
         result.promise, result.promise_kept_by_model = turn.prompt.promise, kept(result.answer, turn.prompt.promise)
         if not result.promise_kept_by_model:
             section = extracts[check.used[0] - 1].section if check.used else ""
@@ -247,8 +255,7 @@ class Tutor:
             course = [s for n in check.used for s in course_sentences(texts[n - 1], n)] if same_language else []
             result.answer = repair(result.answer, turn.prompt.promise, turn.language, section, course)
         result.promise_kept = kept(result.answer, turn.prompt.promise)
-        result.unsupported_sentences = check.unsupported
-        result.repaired_sentences = check.repaired
+        result.unsupported_sentences, result.repaired_sentences = check.unsupported, check.repaired
         result.dropped_citations = check.dropped
         result.citations = [Citation.of(extracts[n - 1], n) for n in check.used]
         result.timings.total_ms = turn.ms()
@@ -258,7 +265,8 @@ class Tutor:
         """Nothing the model wrote held, or it declined: the course's own sentences, if they answer."""
         chunks, answerable = [h.chunk for h in retrieval.hits], self.prompts["answerable"]
         texts = [c.embed_text for c in chunks]
-        quotation = quote_course(retrieval.query, texts, self.embeddings, self.llm, answerable, turn.language)
+        quotation = quote_course(retrieval.query, texts, self.embeddings, self.llm, answerable, turn.language,
+                                 self.translate)
         if quotation is None or not quotation.answers:
             declined.quote_reading = quotation.reading if quotation else None
             return declined
@@ -274,14 +282,10 @@ class Tutor:
                              reason, retrieval)
 
     def _decline(self, turn: Turn, reason: str, retrieval: Retrieval | None) -> TutorResult:
-        result = turn.result
-        lessons = closest_lessons(retrieval, self.reader)
+        result, lessons = turn.result, closest_lessons(retrieval, self.reader)
         bullet = "\n".join(f"- {lesson['title']}" for lesson in lessons)
-        result.refused = True
-        result.refusal_reason = reason
-        result.closest_lessons = lessons
+        result.refused, result.refusal_reason, result.closest_lessons, result.citations = True, reason, lessons, []
         result.answer = self.prompts["decline"].message(result.language, lessons=bullet)
-        result.citations = []
         result.timings.total_ms = turn.ms()
         return result
 

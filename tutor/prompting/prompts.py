@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from tutor.i18n import Text
 from tutor.paths import PROMPTS_DIR
 
-REQUIRED = ("answer", "answerable", "decline", "retry")
+REQUIRED = ("answer", "answerable", "decline", "retry", "translate")
 PARTS = ("instructions", "context", "input", "output_format")
 
 # The course's names for the four parts, with what each one does (shown in "Anatomie du prompt").
