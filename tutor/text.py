@@ -67,8 +67,12 @@ def stop_words() -> frozenset[str]:
     from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_FRENCH
 
     words = {w.lower() for w in STOPWORDS_FRENCH} | {w.lower() for w in STOPWORDS_EN}
-    # Question words carry no topic.
-    words |= {"quoi", "quel", "quelle", "quels", "quelles", "comment", "pourquoi", "est-ce", "cela", "ça"}
+    # Question words carry no topic, nor the verbs that ask ("que veut dire…", "explique-moi"), nor the way
+    # learners write these words in chat ("c koi", "pk", "ya", "stp").
+    words |= {"quoi", "quel", "quelle", "quels", "quelles", "comment", "pourquoi", "est-ce", "cela", "ça", "entre",
+              "veut", "dire", "explique", "expliquer", "expliquez", "explik", "explique-moi", "koi", "kwa", "koa",
+              "pk", "pq", "pkoi", "pourkoi", "komen", "koman", "kel", "kelle", "ke", "ki", "ya", "stp", "svp",
+              "bcp", "tjr", "tjrs", "tjs", "dc", "pr", "ds", "jsp", "ouais", "ouai", "bah", "ben", "euh", "hein"}
     return frozenset(words | {strip_accents(w) for w in words})
 
 

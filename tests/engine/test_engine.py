@@ -205,3 +205,18 @@ def test_missing_index_and_misconfigured_providers_say_what_to_do(settings, inde
     with pytest.raises(LearnerError) as info:
         tutor.ask("Qu'est-ce qu'un prompt ?")
     assert info.value.code == "provider_config" and "TUTOR_LLM__MODEL" in info.value.message("en")
+
+
+@pytest.mark.parametrize("question, declined", [
+    ("What makes a good prompt?", False),  # few of its words can be the French course's: dense alone decides
+    ("What are the parts of a prompt?", False),
+    ("What is the best way to learn to play the guitar?", True),
+    ("Write me a poem about the sea.", True),
+])
+def test_a_question_in_another_language_than_the_courses_is_placed_by_meaning_not_by_its_words(semantic, question,
+                                                                                             declined):
+    tutor = make_tutor(semantic, "Un bon prompt est clair, contextuel et bien structuré.")
+    assert tutor.policy.cross_language_dense is not None
+    result = tutor.ask(question)
+    assert (result.refusal_reason == "off_topic") is declined
+    assert (tutor.llm.model.calls == []) is declined

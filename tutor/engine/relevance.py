@@ -10,6 +10,10 @@ The decision combines signals measured on the retrieval, with no list of questio
 They are weighed by a logistic model fitted on the answers dev split (`benchmarks/decline_calibration.py`
 writes `calibration.json` and prints each threshold's in-course answered / off-course declined on dev and
 test); the threshold is chosen on dev.
+
+A question in another language than the course's (English, for this French course) shares no words with it:
+coverage and BM25 measure the language, not the topic. Its decision is the dense score alone, against its
+own threshold chosen on dev's questions in that language (`cross_language_dense`).
 """
 
 from __future__ import annotations
@@ -106,13 +110,14 @@ class RelevancePolicy:
 
     weights: list[float] | None  # one per feature, then the bias; None: no calibration for this model
     threshold: float = 0.5
+    cross_language_dense: float | None = None  # a question in another language than the course's: dense alone
 
     @classmethod
     def for_settings(cls, settings: Settings) -> RelevancePolicy:
         from tutor.providers import embedding_model_name
 
         fitted = calibrations().get(embedding_model_name(settings.embeddings))
-        return cls(fitted["weights"], fitted["threshold"]) if fitted else cls(None)
+        return cls(fitted["weights"], fitted["threshold"], fitted.get("cross_language_dense")) if fitted else cls(None)
 
     def signals(self, retrieval: Retrieval) -> Signals:
         texts = [h.chunk.embed_text for h in retrieval.hits]
@@ -127,6 +132,8 @@ class RelevancePolicy:
     def is_relevant(self, retrieval: Retrieval, language: str = "fr") -> bool:
         if not retrieval.hits:
             return False
+        if self.cross_language_dense is not None and language != retrieval.snapshot.language:
+            return retrieval.best_dense >= self.cross_language_dense
         return self.probability(self.signals(retrieval)) >= self.threshold
 
 
