@@ -66,6 +66,22 @@ def test_the_fitted_classifier_is_kept_and_loaded_instead_of_fitted_again(semant
     ("question", "C'est vrai ?", "question"),
     # A pending question's answer is never turned into a claim to check.
     ("answer", "des milliers de milliards de mots, c'est ça ?", "answer"),
+    # A question by its form is asked, not put to be checked: an auxiliary first, an inversion, "est-ce que", a
+    # choice, a request to list or explain; "is it true that", a tag or "je pense que" put a claim.
+    ("statement", "Do foundation models replace traditional models?", "question"),
+    ("statement", "Can a traditional model do several tasks on its own?", "question"),
+    ("statement", "Faut-il entraîner un nouveau modèle traditionnel pour chaque nouvelle tâche ?", "question"),
+    ("statement", "Les modèles de base remplacent-ils les modèles traditionnels ?", "question"),
+    ("statement", "Est-ce que les LLM servent aussi aux images ?", "question"),
+    ("statement", "La réponse du modèle à un prompt, c'est l'instruction ou l'inférence ?", "question"),
+    ("statement", "Énumère toutes les tâches en aval des modèles de base.", "question"),
+    ("statement", "Is it true that foundation models need labelled data?", "statement"),
+    ("statement", "Est-il vrai que les LLM sont des modèles de base ?", "statement"),
+    ("statement", "Est-ce que c'est vrai que les LLM sont formés sur des milliers de mots ?", "statement"),
+    ("statement", "Are LLMs a subset of foundation models, right?", "statement"),
+    ("statement", "Je pense que les LLM sont un sous-ensemble des modèles de base ?", "statement"),
+    ("statement", "Donc l'inférence c'est la question qu'on pose au modèle ?", "statement"),
+    ("statement", "Les modèles de base remplacent les modèles traditionnels.", "statement"),
 ])
 def test_the_messages_form_settles_what_the_classifier_misreads(act, message, settled):
     assert acts.settle(act, message) == settled
@@ -74,5 +90,11 @@ def test_the_messages_form_settles_what_the_classifier_misreads(act, message, se
 def test_after_an_answer_another_one_asks_for_more_and_a_course_question_is_never_help():
     assert acts.settle("quiz", "Un autre ?", last_act="question") == "question"
     assert acts.settle("quiz", "Une autre question de quiz ?", last_act="question") == "quiz"
+    # After an answer, "ensuite" about what it named is a follow-up; about the learner, what to study next.
+    assert acts.settle("next", "Et il peut faire quoi ensuite ?", last_act="question") == "question"
+    assert acts.settle("next", "And what can it do next?", last_act="question") == "question"
+    assert acts.settle("next", "Et il peut faire quoi ensuite ?") == "next"
+    assert acts.settle("next", "Qu'est-ce qu'il me reste à voir ?", last_act="question") == "next"
+    assert acts.settle("next", "What should I study next?", last_act="question") == "next"
     assert acts.settle("help", "Comment optimiser mes prompts ?", about_course=lambda text: True) == "question"
     assert acts.settle("help", "Tu fais quoi ?", about_course=lambda text: False) == "help"

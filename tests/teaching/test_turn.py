@@ -78,6 +78,17 @@ def test_hints_then_the_answer_when_asked(semantic):
     assert revealed.grade["verdict"] == "revealed" and session.pending is None
 
 
+def test_an_english_learners_statement_is_answered_with_the_courses_words_in_english(semantic):
+    quote = "Large language models (LLMs) are a subset of foundation models, specialised in natural language processing."
+    claim = "I think LLMs are a subset of foundation models, right?"
+    result = teacher(semantic, replies=[quote], verdicts=[1.0]).ask(claim, Session())
+    assert result.act == "statement" and result.grade["verdict"] == "correct", result.answer
+    assert f"> {quote}" in result.answer and "sous-ensemble" not in result.answer
+    assert "sous-ensemble des modèles de base" in result.citations[0].text  # the source shows the course as it is
+    kept = teacher(semantic, replies=["LLMs are a small part of the Amazon catalogue."], verdicts=[1.0]).ask(claim, Session())
+    assert "> Les grands modèles de langage" in kept.answer and "catalogue" not in kept.answer  # none held
+
+
 def test_a_wrong_statement_is_never_confirmed(semantic):
     t = teacher(semantic, verdicts=[1.0])
     events = list(t.stream("Je pense qu'un prompt a trois parties : les instructions, le contexte et la sortie.", Session()))

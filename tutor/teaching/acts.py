@@ -119,6 +119,26 @@ _TAG = re.compile(r"(?:(?:,\s*|\s+)(?:c'?\s?est (?:ca|bien ca|juste|vrai|correct
 _QUESTION_WORD = re.compile(r"^\W*(?:pourquoi|comment|quel\w*|qu'est|que |qui |quand|combien|ou |why|how|what|which|"
                             r"who|when|where)\b")
 
+# A question by its form, which a claim to check never has: an English auxiliary first ("Do foundation models
+# replace…?"), a French inversion or "est-ce que" ("Faut-il entraîner… ?"), a choice ("…, A ou B ?"), or a
+# request to list or explain ("Énumère les tâches…"); but "Is it true that…?" and "Est-il vrai que… ?" put a
+# claim to be checked.
+_ASKED = re.compile(
+    r"^\W*(?:(?:do|does|did|is|are|was|were|can|could|will|would|should|has|have|must)\s+\w+"
+    r"|est-ce qu|(?:enumere|liste|cite|donne|explique|decris|definis|compare|list|name|explain|describe|define|give)\b)"
+    r"|\w-(?:t-)?(?:il|elle|ils|elles|on)\b|\b(?:ou|or)\s+[^,;.?]+\?+\s*$")
+_CHECK_OPENING = re.compile(r"^\W*(?:is (?:it|that)|est-(?:il|ce)|est-ce que c'?\s?est|c'?\s?est)\s+"
+                            r"(?:true|vrai|correct|right|juste|exact)")
+
+# Who a message is about: the thing the last answer named ("il", "it"), or the learner ("je", "my").
+_THIRD = re.compile(r"\b(?:il|elle|ils|elles|it|they|them)\b")
+_FIRST = re.compile(r"\b(?:je|j|me|m|moi|mon|ma|mes|nous|on|i|my|we|us)\b")
+
+
+def asked(folded: str) -> bool:
+    """A message that is a question (or a request about the course) by its form, not a claim to check."""
+    return bool(_ASKED.search(folded)) and not _CHECK_OPENING.search(folded) and not _TAG.search(folded)
+
 
 def settle(act: str, text: str, last_act: str | None = None, about_course=None) -> str:
     """The classifier's act, corrected where the message's form or the conversation decides."""
@@ -127,10 +147,14 @@ def settle(act: str, text: str, last_act: str | None = None, about_course=None) 
         return "question"  # "Comment puis-je optimiser mes prompts ?" reads like a request for help
     if act == "quiz" and last_act == "question" and not names_a_quiz(text):
         return "question"  # "Un autre ?" right after an answer asks for more of it, not for a quiz
+    if act == "next" and last_act == "question" and _THIRD.search(folded) and not _FIRST.search(folded):
+        return "question"  # "Et il peut faire quoi ensuite ?" asks about what the answer was about, not the learner
     if act in ("question", "statement", "rephrase") and _CHECK_REQUEST.search(folded):
         return "quiz"
     if act == "question" and _TAG.search(folded) and not _QUESTION_WORD.search(folded):
         return "statement"
+    if act == "statement" and asked(folded):
+        return "question"
     return act
 
 

@@ -53,8 +53,8 @@ class Teacher:
         language = options.language if options.language in SUPPORTED else \
             detect_language(message or "", previous=conversation_language(session.history))
         text = clean_question(message)
-        act = settle(self.acts().classify(text, pending=session.pending is not None).name, text, session.last_act,
-                     self.about_course)
+        last = session.last_act or ("question" if session.history else "")  # a resumed conversation: its exchanges
+        act = settle(self.acts().classify(text, pending=session.pending is not None).name, text, last, self.about_course)
         result = yield from getattr(self, f"_{act}")(text, session, options, language)
         result.act = session.last_act = act
         if not result.timings.total_ms:
@@ -276,6 +276,8 @@ class Teacher:
         label = {"supported": "correct", "contradicted": "incorrect"}.get(verdict.label, "unknown")
         quote = course_words(verdict.evidence, chunk.embed_text) if verdict.evidence else None
         quote = quote or course_words(aligned(claim, chunk.text, 1)[0], chunk.text) or chunk.text
+        if language != retrieval.snapshot.language:  # the course's words, in the learner's language if it holds
+            quote = self.tutor.translate(quote, language) or quote
         body = f"{feedback.STATEMENT[label].get(language)}\n\n> {quote}\n\n_" \
                f"{feedback.SOURCE.get(language, lesson=chunk.lesson_title, section=chunk.section)}_"
         record = None
