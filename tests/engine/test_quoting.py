@@ -3,7 +3,7 @@ the model reads them as answering the question; quoted, cited, and never the mod
 
 import re
 
-from tutor.engine.quoting import MIN_READING, closest_sentences
+from tutor.engine.quoting import CROSSING_MIN_READING, MIN_READING, closest_sentences
 from tutor.engine.result import AskOptions
 from tutor.engine.tutor import Tutor
 from tutor.providers import make_embeddings
@@ -94,3 +94,11 @@ def test_the_quotes_keep_a_techniques_promise_of_shape(semantic):
         result = tutor.ask(RESOURCES, options=AskOptions(technique=technique))
         assert not result.refused and result.promise_kept, technique
         assert "moins de ressources informatiques" in result.answer and "Voici ce que dit" not in result.answer
+
+
+def test_an_english_question_reads_against_its_own_threshold(semantic):
+    reading = round((MIN_READING + CROSSING_MIN_READING) / 2, 4)  # enough in French, not across languages
+    llm = semantic.llm.model_copy(update={"provider": "fake", "fake_responses": ["HORS_COURS", *TRANSLATIONS],
+                                          "fake_verdicts": [reading]})
+    result = Tutor(semantic.model_copy(update={"llm": llm})).ask(ENGLISH)
+    assert result.refused and result.quote_reading == reading
