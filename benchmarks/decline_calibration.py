@@ -81,6 +81,19 @@ def dense_rates(rows, threshold):
     return sum(answered) / max(len(answered), 1), sum(declined) / max(len(declined), 1)
 
 
+def table(name, thresholds, rates_at, dev, test):
+    """Print each threshold's answered / declined rates on dev and test; the threshold chosen on dev: the
+    most declines that still answer MIN_ANSWERED of its in-course questions (a tie keeps answering)."""
+    print(f"{name:>9} | {'dev answered':>12} {'dev declined':>12} | {'test answered':>13} {'test declined':>13}")
+    chosen, best = None, -1.0
+    for t in thresholds:
+        (da, dd), (ta, td) = rates_at(dev, t), rates_at(test, t)
+        print(f"{t:>9} | {da:>12.3f} {dd:>12.3f} | {ta:>13.3f} {td:>13.3f}")
+        if da >= MIN_ANSWERED and dd > best:
+            chosen, best = t, dd
+    return chosen
+
+
 def main() -> None:
     from sklearn.linear_model import LogisticRegression
 
@@ -100,24 +113,10 @@ def main() -> None:
     model = LogisticRegression(C=10.0, class_weight="balanced").fit([x for x, _ in dev], [y for _, y in dev])
     print(f"{len(dev)} dev cases, {len(test)} test cases; features: dense, coverage, bm25/10")
     print("weights:", [round(w, 3) for w in model.coef_[0]], "bias:", round(float(model.intercept_[0]), 3))
-    print(f"{'threshold':>9} | {'dev answered':>12} {'dev declined':>12} | {'test answered':>13} {'test declined':>13}")
-    chosen, best = None, -1.0
-    for t in THRESHOLDS:
-        da, dd = rates(dev, model, t)
-        ta, td = rates(test, model, t)
-        print(f"{t:>9} | {da:>12.3f} {dd:>12.3f} | {ta:>13.3f} {td:>13.3f}")
-        if da >= MIN_ANSWERED and dd > best:  # the most declines that still answer; a tie keeps answering
-            chosen, best = t, dd
-    chosen = chosen or THRESHOLDS[0]
+    chosen = table("threshold", THRESHOLDS, lambda rows, t: rates(rows, model, t), dev, test) or THRESHOLDS[0]
     print(f"threshold chosen on dev: {chosen}")
     print(f"\nin another language than the course's, dense score alone: {len(dev_cross)} dev, {len(test_cross)} test")
-    print(f"{'dense':>9} | {'dev answered':>12} {'dev declined':>12} | {'test answered':>13} {'test declined':>13}")
-    dense, best = None, -1.0
-    for t in DENSE_THRESHOLDS:
-        (da, dd), (ta, td) = dense_rates(dev_cross, t), dense_rates(test_cross, t)
-        print(f"{t:>9} | {da:>12.3f} {dd:>12.3f} | {ta:>13.3f} {td:>13.3f}")
-        if da >= MIN_ANSWERED and dd > best:
-            dense, best = t, dd
+    dense = table("dense", DENSE_THRESHOLDS, dense_rates, dev_cross, test_cross)
     if dense is not None and dense > DENSE_THRESHOLDS[0]:  # a margin: a few questions' lowest score says little
         dense = DENSE_THRESHOLDS[DENSE_THRESHOLDS.index(dense) - 1]  # of the next in-course one's
     print(f"dense threshold chosen on dev (one step below, for a margin): {dense}")

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from tutor.engine.citations import course_sentences
 from tutor.engine.relevance import found, question_terms
 from tutor.engine.result import Citation, TutorResult
-from tutor.i18n import detect_language
 from tutor.prompting.promises import kept, repair
 from tutor.prompting.prompts import PromptFile
 from tutor.text import analyze, strip_citations
@@ -75,11 +74,11 @@ def closest_sentences(question: str, extracts: list[str], embeddings, k: int = S
 
 
 def quote_course(question: str, extracts: list[str], embeddings, llm, prompt: PromptFile, language: str,
-                 translate=None) -> Quotation | None:
+                 course_language: str, translate=None) -> Quotation | None:
     """The course's sentences closest to `question`, with the model's reading of whether they answer it. When
-    the learner's `language` is not the course's, the sentences that answer are given translated (`translate`,
-    tutor.engine.translation): None without it, or when one of them has no translation that holds."""
-    crossing = bool(extracts) and detect_language(" ".join(extracts)) != language
+    the learner's `language` is not the `course_language`, the sentences that answer are given translated
+    (`translate`, tutor.engine.translation): None without it, or when one of them has no translation that holds."""
+    crossing = language != course_language
     if not extracts or (crossing and translate is None):
         return None
     sentences = closest_sentences(question, extracts, embeddings)

@@ -58,7 +58,8 @@ def in_language(answer: str, translate: Translator, language: str) -> str | None
         head = ITEM.match(part)
         head, body = (head.group(0), part[head.end():]) if head else ("", part)
         text = strip_citations(body).strip()
-        if i % 2 == 1 or not analyze(text) or not in_other_language(text, language) and len(text.split()) > 2:
+        already = len(text.split()) > 2 and not in_other_language(text, language)  # long enough to tell
+        if i % 2 == 1 or not analyze(text) or already:
             out.append(part)
             continue
         if "|" in text or (translated := translate(text, language)) is None:

@@ -266,7 +266,7 @@ class Tutor:
         chunks, answerable = [h.chunk for h in retrieval.hits], self.prompts["answerable"]
         texts = [c.embed_text for c in chunks]
         quotation = quote_course(retrieval.query, texts, self.embeddings, self.llm, answerable, turn.language,
-                                 self.translate)
+                                 retrieval.snapshot.language, self.translate)
         if quotation is None or not quotation.answers:
             declined.quote_reading = quotation.reading if quotation else None
             return declined

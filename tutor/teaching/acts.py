@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tutor.engine.input import looks_like_injection
+from tutor.teaching.statements import puts_a_claim
 from tutor.text import fold
 
 ACTS = ("greeting", "thanks", "help", "question", "quiz", "answer", "hint", "reveal", "statement", "rephrase",
@@ -122,22 +123,20 @@ _QUESTION_WORD = re.compile(r"^\W*(?:pourquoi|comment|quel\w*|qu'est|que |qui |q
 # A question by its form, which a claim to check never has: an English auxiliary first ("Do foundation models
 # replace…?"), a French inversion or "est-ce que" ("Faut-il entraîner… ?"), a choice ("…, A ou B ?"), or a
 # request to list or explain ("Énumère les tâches…"); but "Is it true that…?" and "Est-il vrai que… ?" put a
-# claim to be checked.
+# claim to be checked (tutor.teaching.statements).
 _ASKED = re.compile(
     r"^\W*(?:(?:do|does|did|is|are|was|were|can|could|will|would|should|has|have|must)\s+\w+"
     r"|est-ce qu|(?:enumere|liste|cite|donne|explique|decris|definis|compare|list|name|explain|describe|define|give)\b)"
     r"|\w-(?:t-)?(?:il|elle|ils|elles|on)\b|\b(?:ou|or)\s+[^,;.?]+\?+\s*$")
-_CHECK_OPENING = re.compile(r"^\W*(?:is (?:it|that)|est-(?:il|ce)|est-ce que c'?\s?est|c'?\s?est)\s+"
-                            r"(?:true|vrai|correct|right|juste|exact)")
 
 # Who a message is about: the thing the last answer named ("il", "it"), or the learner ("je", "my").
 _THIRD = re.compile(r"\b(?:il|elle|ils|elles|it|they|them)\b")
 _FIRST = re.compile(r"\b(?:je|j|me|m|moi|mon|ma|mes|nous|on|i|my|we|us)\b")
 
 
-def asked(folded: str) -> bool:
+def question_by_form(text: str, folded: str) -> bool:
     """A message that is a question (or a request about the course) by its form, not a claim to check."""
-    return bool(_ASKED.search(folded)) and not _CHECK_OPENING.search(folded) and not _TAG.search(folded)
+    return bool(_ASKED.search(folded)) and not puts_a_claim(text) and not _TAG.search(folded)
 
 
 def settle(act: str, text: str, last_act: str | None = None, about_course=None) -> str:
@@ -153,7 +152,7 @@ def settle(act: str, text: str, last_act: str | None = None, about_course=None) 
         return "quiz"
     if act == "question" and _TAG.search(folded) and not _QUESTION_WORD.search(folded):
         return "statement"
-    if act == "statement" and asked(folded):
+    if act == "statement" and question_by_form(text, folded):
         return "question"
     return act
 

@@ -21,6 +21,11 @@ _TAG = re.compile(
     r"am i right|yes or no|oui ou non)\s*[?!.]*\s*$", re.IGNORECASE)
 
 
+def puts_a_claim(message: str) -> bool:
+    """The message opens by putting a claim to be checked ("je pense que…", "Is it true that…")."""
+    return _OPENING.match(message.strip()) is not None
+
+
 def claim_of(statement: str) -> str:
     """"Je pense qu'un prompt a quatre parties, c'est bien ça ?" -> "un prompt a quatre parties"."""
     claim = _TAG.sub("", _OPENING.sub("", statement.strip())).strip(" ?!.,;")
