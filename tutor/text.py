@@ -2,6 +2,7 @@
 
 - `fold`: lower case, accents removed, straight apostrophes (what cue lists and matches compare).
 - `analyze`: the words that carry meaning, French-stemmed and folded (BM25, coverage, citation support).
+- `unglue`: elisions typed without their apostrophe ("cest quoi linference") split as the course writes them.
 - `clean_text`: what any text from outside (a learner, a lesson) becomes before it is used: no control,
   zero-width or bidi characters, no chat-template tokens, Unicode normalised.
 """
@@ -68,11 +69,13 @@ def stop_words() -> frozenset[str]:
 
     words = {w.lower() for w in STOPWORDS_FRENCH} | {w.lower() for w in STOPWORDS_EN}
     # Question words carry no topic, nor the verbs that ask ("que veut dire…", "explique-moi"), nor the way
-    # learners write these words in chat ("c koi", "pk", "ya", "stp").
+    # learners write these words in chat ("c koi", "pk", "ya", "stp", "cest").
     words |= {"quoi", "quel", "quelle", "quels", "quelles", "comment", "pourquoi", "est-ce", "cela", "ça", "entre",
               "veut", "dire", "explique", "expliquer", "expliquez", "explik", "explique-moi", "koi", "kwa", "koa",
               "pk", "pq", "pkoi", "pourkoi", "komen", "koman", "kel", "kelle", "ke", "ki", "ya", "stp", "svp",
-              "bcp", "tjr", "tjrs", "tjs", "dc", "pr", "ds", "jsp", "ouais", "ouai", "bah", "ben", "euh", "hein"}
+              "bcp", "tjr", "tjrs", "tjs", "dc", "pr", "ds", "jsp", "ouais", "ouai", "bah", "ben", "euh", "hein",
+              # function words typed without their apostrophe
+              "cest", "quest", "jai", "quil", "quils", "sil", "sils", "nest", "quon", "quun", "quune", "jsuis"}
     return frozenset(words | {strip_accents(w) for w in words})
 
 
@@ -93,3 +96,23 @@ def analyze(text: str) -> list[str]:
     stops = stop_words()
     kept = [w for w in words(text) if w not in stops and not w.isdigit() and len(w) > 1]
     return [strip_accents(stem) for stem in _stemmer().stemWords(kept)]
+
+
+_GLUED = re.compile(r"\b(qu|[cdjlmnst])([aeiouyhàâéèêëîïôöûü]\w+)\b", re.IGNORECASE)
+
+
+def unglue(text: str, vocabulary: set[str]) -> str:
+    """Elisions typed without their apostrophe, split: "quoi linference" -> "quoi l'inference". A word is
+    split only when it is neither a function word nor in `vocabulary` (the course's stems), and what follows
+    its first letter (or "qu"), four letters or more, is a word of the course ("linference",
+    "dinformations"). Glued function words ("cest", "quil") are stop words: they carry no topic."""
+    def split(match: re.Match) -> str:
+        word, rest = match.group(0), match.group(2)
+        stems = analyze(word)
+        if word.lower() in stop_words() or stems and stems[0] in vocabulary:
+            return word
+        rest_stems = analyze(rest)
+        if len(rest) >= 4 and rest_stems and rest_stems[0] in vocabulary:
+            return f"{match.group(1)}'{rest}"
+        return word
+    return _GLUED.sub(split, text)

@@ -4,7 +4,7 @@ that only ask ("c koi", "ça veut dire quoi", "explique-moi")."""
 import pytest
 
 from tutor.engine.relevance import coverage, unknown_terms
-from tutor.text import analyze
+from tutor.text import analyze, unglue
 
 EXTRACT = ("L'ingénierie de prompt — Un bon prompt est clair, contextuel et bien structuré. Les grands modèles de "
            "langage (en anglais Large Language Models, LLM) sont formés sur des milliers de milliards de mots.")
@@ -17,6 +17,7 @@ EXTRACT = ("L'ingénierie de prompt — Un bon prompt est clair, contextuel et b
     ("explik moi les prompts stp", ["prompt"]),
     ("pk un prompt doit être clair ?", ["prompt", "doit", "etre", "clair"]),
     ("Quelle différence entre un prompt et une inférence ?", ["different", "prompt", "inferent"]),
+    ("cest quoi un prompt quil faut ecrire", ["prompt", "faut", "ecrir"]),
 ])
 def test_the_words_that_only_ask_are_not_meaning_words(question, meaning):
     assert analyze(question) == meaning
@@ -27,3 +28,21 @@ def test_a_question_written_as_in_a_chat_is_covered_by_its_meaning_words_alone()
     assert coverage("LLM sa veut dire koi en anglai ?", [EXTRACT]) == 1.0  # "anglai": one letter from "anglais"
     assert unknown_terms("LLM sa veut dire koi ?", set(analyze(EXTRACT))) == []
     assert {"cout"} in unknown_terms("Combien coûte un prompt ?", set(analyze(EXTRACT)))  # the fact asked for
+
+
+def test_elisions_typed_without_their_apostrophe_are_split_only_before_a_word_of_the_course():
+    vocabulary = set(analyze(EXTRACT + " L'inférence est la réponse. L'extraction d'informations."))
+    assert unglue("cest quoi linference", vocabulary) == "cest quoi l'inference"
+    assert unglue("a quoi sert lextraction dinformations ?", vocabulary) == "a quoi sert l'extraction d'informations ?"
+    # Words of the course, function words and words whose tail is no word of the course stay whole.
+    for text in ("les langages", "dont les mots", "la lune", "un test", "le langage clair", "this data"):
+        assert unglue(text, vocabulary) == text
+
+
+def test_a_question_with_glued_elisions_is_searched_as_the_course_writes_them(indexed):
+    from tutor.engine.tutor import Tutor
+
+    llm = indexed.llm.model_copy(update={"provider": "fake"})
+    retrieval = Tutor(indexed.model_copy(update={"llm": llm})).retriever.retrieve("cest quoi linference")
+    assert retrieval.query == "cest quoi l'inference"
+    assert "prompts" in {h.chunk.lesson_id for h in retrieval.hits}  # where the course defines l'inférence

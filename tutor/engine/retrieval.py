@@ -15,7 +15,7 @@ from tutor.config import RetrievalSettings
 from tutor.course import keywords
 from tutor.course.lessons import Chunk
 from tutor.course.reader import IndexReader, Snapshot
-from tutor.text import analyze
+from tutor.text import analyze, unglue
 
 # English questions meet French lessons: BM25 gets the French words of the domain's English terms.
 # (Dense retrieval is multilingual already; this gives keyword search a chance too.)
@@ -118,6 +118,7 @@ class HybridRetriever:
         """The top `k` chunks for `query` (default settings.top_k), best first."""
         k = k or self.settings.top_k
         snap = self.reader.snapshot()
+        query = unglue(query, snap.vocabulary)  # "cest quoi linference" is searched as "c'est quoi l'inference"
         n = self.settings.candidates
         sparse_later = _keyword_pool().submit(self._bm25_for(snap).search, query, n)  # beside the embedding
         dense = snap.dense_search(self.embeddings.embed_query(query), n)
