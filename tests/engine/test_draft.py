@@ -62,6 +62,8 @@ CHATBOT = "Un chatbot, c'est une tâche qu'un modèle de base sait faire ?"
     (CHATBOT, "Oui [1].", False),  # a verdict says something
     ("La réponse du modèle, c'est l'instruction ou l'inférence ?", "L'inférence [1].", False),  # a choice says something
     ("Qu'est-ce qu'un prompt ?", "Une demande textuelle donnée à un modèle de base [1].", False),
+    ("Quelle version de Stable Diffusion est utilisée dans la démo SageMaker ?", "Stable Diffusion [2]", True),
+    ("Qui a créé Amazon Titan ?", "Amazon [1].", True),  # its subject, not the fact asked for
 ])
 def test_an_answer_that_only_restates_the_question_says_nothing(question, answer, empty):
     assert says_nothing(question, answer) is empty

@@ -55,11 +55,13 @@ def hold_marker(tokens: Iterator[str]) -> Iterator[str]:
 # Words that say where an answer comes from, not what it says.
 _SOURCE = frozenset(analyze("cours leçon extrait section selon voici mentionne"))
 _VERDICT = frozenset(analyze("oui non yes no vrai faux true false"))
+_CHOICE = re.compile(r"\s(?:ou|or)\s", re.IGNORECASE)
 
 
 def says_nothing(question: str, answer: str) -> bool:
-    """The answer has no meaning word of its own (each one is the question's or names the source) and
-    repeats most of the question's: it restates it. An answer that picks one of the question's words
-    ("Remplacement ou complémentarité ?" "La complémentarité.") or says oui/non says something."""
+    """The answer has no meaning word of its own (each one is the question's or names the source): it
+    restates the question, or names its subject ("Quelle version de Stable Diffusion… ?" "Stable Diffusion.").
+    An answer that picks one side of a choice the question offers ("Remplacement ou complémentarité ?" "La
+    complémentarité.") or says oui/non says something."""
     said, asked = set(analyze(strip_citations(answer))), set(analyze(question))
-    return not said & _VERDICT and not said - asked - _SOURCE and len(said & asked) * 2 >= len(asked)
+    return not said & _VERDICT and not said - asked - _SOURCE and not _CHOICE.search(question)
