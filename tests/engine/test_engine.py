@@ -116,6 +116,13 @@ def test_an_answer_no_extract_supports_is_not_passed_off_as_the_course(indexed):
     assert "Sydney" in result.draft_answer and "Sydney" not in result.answer
 
 
+@pytest.mark.parametrize("draft", ["10 days", "Remplacement.", "LM sa veut dire koi."])
+def test_an_answer_too_short_to_be_checked_is_not_shown_without_a_citation(indexed, draft):
+    tutor = make_tutor(indexed, draft, fake_verdicts=[0.0])
+    result = tutor.ask("Qu'est-ce qu'un prompt ?")
+    assert result.refused and result.refusal_reason == "unsupported" and draft not in result.answer
+
+
 def test_partly_supported_answers_list_the_unsupported_sentences(indexed):
     tutor = make_tutor(indexed, "Un prompt est une demande textuelle donnée à un modèle de base. "
                                 "Les prompts furent inventés en 1954 par des moines tibétains.")
@@ -141,6 +148,17 @@ def test_a_follow_up_is_searched_with_the_previous_question_and_the_last_exchang
     assert user.content.rindex(">>>") < said[0] < said[1] < user.content.index("Question : Et sur combien de mots ?")
     assert "tout autre sujet" not in user.content
     assert not result.refused and result.citations[0].lesson == "exemples-et-llm"
+
+
+def test_an_ordinal_follow_up_reaches_retrieval_and_the_model_with_the_item_it_points_to(semantic):
+    history = [{"role": "user", "content": "Quelles sont les parties d'un prompt ?"},
+               {"role": "assistant", "content": "Il y en a quatre : les instructions, le contexte, les données "
+                                                "d'entrée et la sortie [1]."}]
+    tutor = make_tutor(semantic, "La sortie est le format attendu de la réponse.")
+    result = tutor.ask("Et la dernière, elle correspond à quoi ?", history)
+    assert result.question == "Et la dernière, elle correspond à quoi ?"  # the learner's words, as written
+    assert result.standalone_question.startswith("Et la dernière (la sortie), elle correspond à quoi ?")
+    assert "Question : Et la dernière (la sortie), elle correspond à quoi ?" in tutor.llm.model.calls[-1][1].content
 
 
 def test_english_questions_get_english_and_keep_it_across_turns(indexed):

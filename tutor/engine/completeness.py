@@ -1,9 +1,15 @@
 """Complete answers: when the question asks for what an extract enumerates, the answer gives every item.
 
-A small model asked for "the techniques to improve a prompt" often names the first one only. When the
-answer cites an extract with a definition list ("- **terme** : ..."), names at least one of its items,
-and the question is about the list as a whole (it shares more words with the list's heading and lead than
-with any single item), the items the answer left out are added, quoted from the extract and cited.
+A small model asked for "the techniques to improve a prompt" often names the first one only, or none ("a
+foundation model can perform various downstream tasks"). When an extract holds a definition list ("- **terme**
+: ...") and the question is about the list as a whole, the items the answer left out are added, quoted from
+the extract (term and description) and cited. The question is about the list when it shares more words with
+the list's heading and lead than with any single item, and:
+- the answer cites the extract and already names one of its items, or
+- the question names everything the list's section heading says ("Les tâches en aval d'un modèle de base"),
+  and the heading and lead hold nearly all of its words: then the extract may be uncited, and the answer may
+  name none of the items.
+A question that names one of the items (its term) is about that item.
 """
 
 from __future__ import annotations
@@ -15,7 +21,12 @@ from tutor.i18n import Text
 from tutor.text import analyze, fold
 
 _ENTRY = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s*\*\*(?P<term>[^*]{2,80})\*\*[^:\n]*:\s*(?P<desc>.+?)\s*$")
-ALSO = Text("Le cours en cite aussi : {items} [{n}].", "The course also lists: {items} [{n}].")
+_BOLD = re.compile(r"\*\*([^*]{2,80})\*\*")
+ALSO = Text("Le cours en cite aussi :", "The course also lists:")
+ALL = Text("Le cours en cite {count} :", "The course lists {count}:")
+COUNTS = {"fr": "deux trois quatre cinq six sept huit neuf dix".split(),
+          "en": "two three four five six seven eight nine ten".split()}
+OWN_WORDS = 0.8  # the share of the question's words a list's heading and lead must hold, uncited or unnamed
 
 
 def entries(text: str) -> list[tuple[str, str]]:
@@ -23,40 +34,83 @@ def entries(text: str) -> list[tuple[str, str]]:
 
 
 def lead(text: str) -> str:
-    """The lines of an extract before its list (its heading line included, when it has one)."""
+    """The lines of an extract before its list: its section heading (not the lesson's title) and lead."""
     lines = []
     for line in text.splitlines():
         if _ENTRY.match(line):
             break
         lines.append(line)
+    if lines and " — " in lines[0]:
+        lines[0] = lines[0].split(" — ", 1)[1]
     return " ".join(lines)
 
 
+def heading(text: str) -> str:
+    """The extract's section heading ("Lesson — Section > Subsection" -> "Section > Subsection")."""
+    first = text.split("\n", 1)[0]
+    return first.split(" — ", 1)[1] if " — " in first else ""
+
+
+def said(phrase: str, answer_words: set[str], answer_folded: str) -> bool:
+    words = set(analyze(phrase))
+    return fold(phrase) in answer_folded or (bool(words) and words <= answer_words)
+
+
 def mentioned(term: str, description: str, answer_words: set[str], answer_folded: str) -> bool:
-    words = set(analyze(term))
-    return fold(term) in answer_folded or (bool(words) and words <= answer_words) or \
-        (len(set(analyze(description)) & answer_words) >= max(2, len(set(analyze(description))) // 2))
+    """The answer names the item: its term, or a phrase its description puts in bold ("**une tâche
+    unique**"), or most of a description that has no bold phrase."""
+    if said(term, answer_words, answer_folded):
+        return True
+    if key := _BOLD.findall(description):
+        return any(said(phrase, answer_words, answer_folded) for phrase in key)
+    words = set(analyze(description))
+    return len(words & answer_words) >= max(3, 2 * len(words) // 3)
+
+
+def plain(text: str) -> str:
+    return _BOLD.sub(r"\1", text).rstrip(" ;.")
+
+
+def count_word(n: int, language: str) -> str:
+    words = COUNTS.get(language, COUNTS["fr"])
+    return words[n - 2] if 2 <= n <= len(words) + 1 else str(n)
 
 
 def complete(question: str, answer: str, extracts: list[str], cited: list[int], language: str,
-             translate: Callable[[str], str | None] | None = None) -> tuple[str, list[int]]:
+             translate: Callable[[str], str | None] | None = None,
+             before_last_line: bool = False) -> tuple[str, list[int]]:
     """The answer with the missing items of the enumeration it answers from, and the extracts it now cites;
     `translate` (optional) gives an item in the learner's language when it is not the course's (the item
-    stays as the course writes it when no translation holds)."""
+    stays as the course writes it when no translation holds). `before_last_line`: the items go before the
+    answer's last line (the question that ends a "check_question" answer stays last)."""
     question_words = set(analyze(question))
+    if not question_words:
+        return answer, cited
     answer_words, answer_folded = set(analyze(answer)), fold(answer)
-    for n in cited:
+    order = list(cited) + [n for n in range(1, len(extracts) + 1) if n not in cited]
+    for n in order:
         items = entries(extracts[n - 1])
         if len(items) < 2:
             continue
         found = [mentioned(t, d, answer_words, answer_folded) for t, d in items]
-        if not any(found) or all(found):
+        if all(found):
             continue
         on_list = len(question_words & set(analyze(lead(extracts[n - 1]))))
         on_item = max(len(question_words & set(analyze(f"{t} {d}"))) for t, d in items)
-        if on_list == 0 or on_list < on_item:
+        if on_list <= on_item or any(said(t, question_words, fold(question)) for t, _ in items):
             continue  # the question is about one item, not the list
-        missing = [(translate and translate(t)) or t for (t, _), ok in zip(items, found) if not ok]
-        quoted = " ; ".join(f"« {t} »" if language != "en" else f"“{t}”" for t in missing)
-        return f"{answer.rstrip()}\n\n{ALSO.get(language, items=quoted, n=n)}", cited
+        titled = set(analyze(heading(extracts[n - 1])))
+        own = bool(titled) and titled <= question_words and on_list >= OWN_WORDS * len(question_words)
+        if not own and (n not in cited or not any(found)):
+            continue
+        missing = [f"{plain(t)} : {plain(d)}" for (t, d), ok in zip(items, found) if not ok]
+        missing = [(translate and translate(item)) or item for item in missing]
+        opening = ALSO.get(language) if any(found) else ALL.get(language, count=count_word(len(items), language))
+        quote = "« {} »" if language != "en" else "“{}”"
+        lines = "\n".join(f"- {quote.format(item)} [{n}]" for item in missing)
+        added = f"{opening}\n{lines}"
+        body, _, last = answer.rstrip().rpartition("\n")
+        completed = f"{body.rstrip()}\n\n{added}\n\n{last}" if before_last_line and body.strip() else \
+            f"{answer.rstrip()}\n\n{added}"
+        return completed, cited if n in cited else [*cited, n]
     return answer, cited

@@ -3,6 +3,9 @@
 "Et sur combien de mots ?" means nothing to retrieval on its own: a follow-up is searched together with the
 learner's previous question, and the model sees the last exchange, so "il" stays what it was. No model
 call is spent on rewriting: on a CPU it cost more than the answer's own first word (2-4 s a turn).
+An ordinal that points into the tutor's last list ("Et la dernière, elle correspond à quoi ?" after "les
+instructions, le contexte, les données d'entrée et la sortie") is resolved by code: the item is written
+beside it, for retrieval and for the model ("Et la dernière (la sortie), ...").
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from tutor.text import clean_text
+from tutor.text import clean_text, strip_citations
 
 HISTORY_TURNS = 2  # the last exchange: what a follow-up leans on, and a short prompt
 HISTORY_TURN_CHARS = 300
@@ -20,6 +23,36 @@ _FOLLOW_UP = re.compile(
     r"it|they|them|its|their|this one|that one|which one)\b",
     re.IGNORECASE,
 )
+
+
+_ORDINAL = re.compile(r"\b(?:le|la|les|the)\s+(?P<rank>premi[eè]re?|deuxi[eè]me|second[e]?|troisi[eè]me|"
+                      r"quatri[eè]me|cinqui[eè]me|derni[eè]re?|first|third|fourth|fifth|last)\b", re.IGNORECASE)
+_RANKS = {"prem": 0, "firs": 0, "deux": 1, "seco": 1, "troi": 2, "thir": 2, "quat": 3, "four": 3, "cinq": 4,
+          "fift": 4, "dern": -1, "last": -1}
+_BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+(.+)$")
+_SEPARATORS = re.compile(r",\s*(?:et|and|ou|or)?\s*|\s+(?:et|and|ou|or)\s+")
+
+
+def listed(answer: str) -> list[str]:
+    """The items of an answer's enumeration: its bullet lines, or else "A, B, C et D" after its last colon."""
+    text = strip_citations(answer)
+    items = [m.group(1) for m in map(_BULLET.match, text.splitlines()) if m]
+    if len(items) < 2 and ":" in text:
+        tail = text.rsplit(":", 1)[1].strip().split("\n", 1)[0]
+        items = _SEPARATORS.split(tail.rstrip(" .;!"))
+    items = [i.strip(" «»“”\"'.;").split(" : ", 1)[0].strip(" «»“”\"'") for i in items]
+    return [i for i in items if i and len(i.split()) <= 8] if len(items) >= 2 else []
+
+
+def with_referent(question: str, history: Sequence[dict]) -> str:
+    """The question with the item an ordinal of it points to in the tutor's last answer written beside it."""
+    match = _ORDINAL.search(question)
+    last = next((str(t.get("content", "")) for t in reversed(list(history)) if t.get("role") == "assistant"), "")
+    items = listed(last) if match else []
+    rank = _RANKS[match.group("rank").lower()[:4]] if match else 0
+    if not items or rank >= len(items):
+        return question
+    return f"{question[:match.end()]} ({items[rank]}){question[match.end():]}"
 
 
 def trim_history(history: Sequence[dict]) -> list[dict]:

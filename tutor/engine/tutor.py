@@ -25,7 +25,7 @@ from tutor.engine.citations import check_citations, course_sentences
 from tutor.engine.closeness import extract_similarity, related
 from tutor.engine.completeness import complete
 from tutor.engine.context import extracts_block
-from tutor.engine.conversation import is_follow_up, leans_on_context, standalone_question, trim_history
+from tutor.engine.conversation import is_follow_up, leans_on_context, standalone_question, trim_history, with_referent
 from tutor.engine.draft import DECLINED, MARKER, hold_marker, says_nothing, strip_echo
 from tutor.engine.events import Done, Event, Found, Stage, Token, collect, drain
 from tutor.engine.formats import check_formatted
@@ -39,12 +39,12 @@ from tutor.engine.support import JUDGE_SYSTEM, SupportJudge
 from tutor.engine.translation import Translator, in_language, in_other_language, quoter
 from tutor.engine.worker import in_thread
 from tutor.i18n import SUPPORTED, conversation_language, detect_language
-from tutor.prompting.promises import broken, kept, repair, sentences
+from tutor.prompting.promises import broken, kept, repair
 from tutor.prompting.prompts import PromptFile, PromptParts, language_rule, load_prompts
 from tutor.prompting.techniques import changed_parts, resolve, technique_note, techniques
 from tutor.providers import embedding_model_name, make_embeddings
 from tutor.providers.chat import ChatProvider
-from tutor.text import analyze, clean_text
+from tutor.text import clean_text
 
 
 @dataclass
@@ -182,7 +182,8 @@ class Tutor:
         question = clean_question(question)
         result = TutorResult(question=question, answer="", refused=False, language=language,
                              technique=prompt.technique, provider=self.settings.llm.provider, model=self.llm.name)
-        return Turn(question, turns, language, prompt, result, started, clean_text(options.instruction))
+        return Turn(with_referent(question, history), turns, language, prompt, result, started,
+                    clean_text(options.instruction))
 
     def _retrieve(self, turn: Turn) -> Retrieval:
         """The extracts for the question; a follow-up the course cannot place on its own ("Et sur combien de
@@ -228,9 +229,9 @@ class Tutor:
         quote = quoter(self.translate, turn.language, retrieval.snapshot.language)
         check, result.format_ok = check_formatted(
             draft, turn.prompt.output, lambda text: check_citations(text, texts, similarity, threshold, judge, quote))
-        if not check.used and (check.judged or not analyze(" ".join(sentences(draft)))):
-            # Nothing in the extracts supports this answer (it was invented), or it has no words (an empty
-            # table's header is not words). Say so.
+        if not check.used:
+            # Nothing the answer says is cited to an extract: it was invented, it is too short to hold on its
+            # own ("10 days", "Remplacement."), or it has no words (an empty table's header). Say so.
             return self._decline(turn, "unsupported", retrieval)
         same_language = turn.language == retrieval.snapshot.language
         if check.repaired and not any(s.outcome == "kept" and s.supported for s in check.sentences) \
@@ -245,16 +246,17 @@ class Tutor:
         if not same_language and turn.prompt.output != "json" and in_other_language(check.answer, turn.language):
             # The model answered in the course's language: its checked sentences, translated and checked again.
             result.answer = in_language(check.answer, self.translate, turn.language) or check.answer
-        if turn.prompt.output != "json":
-            result.answer, _ = complete(turn.question, result.answer, texts, check.used, turn.language,
-                                        None if same_language else lambda item: self.translate(item, turn.language))
         result.promise, result.promise_kept_by_model = turn.prompt.promise, kept(result.answer, turn.prompt.promise)
         if not result.promise_kept_by_model:
             section = extracts[check.used[0] - 1].section if check.used else ""
             # The course's own sentences may complete a list, in the course's language only.
             course = [s for n in check.used for s in course_sentences(texts[n - 1], n)] if same_language else []
             result.answer = repair(result.answer, turn.prompt.promise, turn.language, section, course)
-        result.promise_kept = kept(result.answer, turn.prompt.promise)
+        result.promise_kept = kept(result.answer, turn.prompt.promise)  # the items the course lists come after
+        if turn.prompt.output != "json":
+            result.answer, check.used = complete(turn.question, result.answer, texts, check.used, turn.language,
+                                                 None if same_language else lambda i: self.translate(i, turn.language),
+                                                 before_last_line=turn.prompt.promise == "check_question")
         result.unsupported_sentences, result.repaired_sentences = check.unsupported, check.repaired
         result.dropped_citations = check.dropped
         result.citations = [Citation.of(extracts[n - 1], n) for n in check.used]
