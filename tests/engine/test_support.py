@@ -72,3 +72,16 @@ def test_a_scale_word_is_read_in_the_language_of_its_own_phrase():
     assert quantity_mismatch("des billions de mots", "des milliers de milliards de mots") is None
     assert quantity_mismatch("a few thousand words", reference) == "changed"
     assert quantity_mismatch("des billions de mots", reference) is None  # the French billion is 10^12
+
+
+def test_two_steps_the_other_way_round_contradict_the_extract_and_the_same_order_does_not():
+    from tutor.engine.sequence import order_swapped
+
+    reference = ("Illustration — Un modèle de base est d'abord préentraîné sur une grande quantité de données, puis ce "
+                 "même modèle sert à plusieurs tâches en aval.")
+    swapped = "Un modèle de base sert d'abord à plusieurs tâches en aval, puis il est préentraîné sur des données."
+    assert SupportJudge().check(swapped, reference).label == "contradicted"
+    assert SupportJudge().check(swapped, reference).reason == "order"
+    assert not order_swapped("On préentraîne d'abord le modèle sur des données, ensuite il sert à des tâches en aval.",
+                             reference)
+    assert not order_swapped("Un modèle de base sert à plusieurs tâches en aval.", reference)  # no order given

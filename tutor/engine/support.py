@@ -6,6 +6,7 @@ swapped subject or a changed number, so the verdict comes from checks that can:
 - coverage: the claim's meaning words must be found in the reference (else it adds facts: unsupported),
 - quantities: every amount the claim states must be one the reference states for the same thing,
 - polarity: a claim that denies what the reference affirms (or the reverse) contradicts it,
+- order: a claim that puts the reference's two steps the other way round contradicts it (tutor.engine.sequence),
 - names: a claim that says of one named thing what the reference says of another contradicts it; one
   about a thing the reference never names is unsupported (the reference is silent about it),
 - the model's reading: for what rules cannot see, the chat model says whether the reference states the
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from langchain_core.messages import HumanMessage, SystemMessage
 
 from tutor.engine.claims import aligned, named_in, names, names_swapped, overlap, polarity_conflict, quantities, units
+from tutor.engine.sequence import order_swapped
 from tutor.text import analyze
 
 # Share of the claim's meaning words found in the reference below which it adds facts (unsupported) without
@@ -69,6 +71,8 @@ class SupportJudge:
             return Verdict("contradicted" if mismatch == "changed" else "unsupported", "quantity", 0.0, evidence)
         if best and polarity_conflict(claim, best[0]):
             return Verdict("contradicted", "polarity", 0.0, evidence)
+        if best and order_swapped(claim, best[0]):
+            return Verdict("contradicted", "order", 0.0, evidence)
         if names_swapped(claim, reference):
             return Verdict("contradicted", "name", 0.0, evidence)
         if not named_in(claim, reference):  # what the claim says of a thing the reference never names
