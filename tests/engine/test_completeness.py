@@ -31,12 +31,28 @@ def test_an_answer_that_names_no_item_gets_the_whole_list_of_the_extract_whose_h
 
 
 def test_the_missing_items_are_added_with_their_description_and_an_item_named_by_its_bold_phrase_counts():
-    answer = "Un modèle traditionnel accomplit une tâche unique et demande des données bien étiquetées [1]."
-    completed, used = complete("Quelles sont les caractéristiques des modèles traditionnels de machine learning ?",
-                               answer, [TRADITIONAL], [1], "fr")
+    answer = "Un prompt donne des instructions et un contexte qui guide la réponse [1]."
+    completed, used = complete("Quelles sont les parties d'un prompt ?", answer, [PARTS], [1], "fr")
     assert completed == answer + "\n\nLe cours en cite aussi :\n" \
-        "- « Un processus d'entraînement long : chaque nouvelle tâche nécessite un nouveau modèle » [1]"
+        "- « Les données d'entrée : les informations précises que le modèle doit traiter » [1]\n" \
+        "- « La sortie : le format attendu de la réponse » [1]"
     assert used == [1]
+    named = "Un modèle traditionnel accomplit une tâche unique et demande des données bien étiquetées [1]."
+    assert "Dépendance" not in complete("Quels défauts ont les modèles traditionnels ?", named, [TRADITIONAL], [1],
+                                         "fr")[0]  # "données bien étiquetées": that item is named
+
+
+def test_a_question_that_names_the_list_heading_gets_the_whole_list_with_its_count():
+    answer = "Un modèle traditionnel accomplit une tâche unique et demande des données bien étiquetées [1]."
+    completed, _ = complete("Quelles sont les caractéristiques des modèles traditionnels de machine learning ?",
+                            answer, [TRADITIONAL], [1], "fr")
+    assert "\n\nLe cours en cite trois :\n- « Tâches spécifiques : un modèle traditionnel" in completed
+    assert completed.endswith("- « Un processus d'entraînement long : chaque nouvelle tâche nécessite un nouveau "
+                              "modèle » [1]")
+    quoted = "Voici ce que dit le cours à ce sujet :\n\n- « Un modèle de base réalise la synthèse de données » [2]."
+    counted, used = complete("Combien de tâches en aval un modèle de base peut-il réaliser ?", quoted,
+                             [TASKS, DEFINITION], [2], "fr")
+    assert "Le cours en cite cinq :" in counted and counted.count("[1]") == 5 and used == [2, 1]
 
 
 def test_a_question_about_one_item_or_an_answer_that_has_them_all_is_left_as_it_is():

@@ -121,3 +121,12 @@ def test_translations_are_kept_within_a_bound_the_least_recently_used_going_firs
         ["A long training process", "The output", "A long training process", "The context"]
     assert list(translate._done) == [(long, "en"), (context, "en")]  # "La sortie" was the least recently used
     assert translate(output, "en") == "The output" and len(translate.llm.prompts) == 4  # asked again
+
+
+def test_towards_translates_only_for_a_learner_who_reads_another_language_than_the_course():
+    from tutor.engine.translation import towards
+
+    calls = []
+    translate = lambda text, target: calls.append((text, target)) or f"<{target}> {text}"  # noqa: E731
+    assert towards(translate, "fr", "fr") is None
+    assert towards(translate, "en", "fr")("la sortie") == "<en> la sortie" and calls == [("la sortie", "en")]

@@ -7,8 +7,9 @@ the extract (term and description) and cited. The question is about the list whe
 the list's heading and lead than with any single item, and:
 - the answer cites the extract and already names one of its items, or
 - the question names everything the list's section heading says ("Les tâches en aval d'un modèle de base"),
-  and the heading and lead hold nearly all of its words: then the extract may be uncited, and the answer may
-  name none of the items.
+  and the heading and lead hold nearly all of its words (those that name the course aside: "le cours
+  cite"): then the extract may be uncited, the answer may name none of the items, and the whole list is
+  given with its count ("Le cours en cite cinq : ..."), which also answers "combien".
 A question that names one of the items (its term) is about that item.
 """
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from tutor.engine.draft import SOURCE_WORDS
 from tutor.i18n import Text
 from tutor.text import analyze, fold
 
@@ -83,7 +85,7 @@ def complete(question: str, answer: str, extracts: list[str], cited: list[int], 
     `translate` (optional) gives an item in the learner's language when it is not the course's (the item
     stays as the course writes it when no translation holds). `before_last_line`: the items go before the
     answer's last line (the question that ends a "check_question" answer stays last)."""
-    question_words = set(analyze(question))
+    question_words = set(analyze(question)) - SOURCE_WORDS
     if not question_words:
         return answer, cited
     answer_words, answer_folded = set(analyze(answer)), fold(answer)
@@ -103,9 +105,9 @@ def complete(question: str, answer: str, extracts: list[str], cited: list[int], 
         own = bool(titled) and titled <= question_words and on_list >= OWN_WORDS * len(question_words)
         if not own and (n not in cited or not any(found)):
             continue
-        missing = [f"{plain(t)} : {plain(d)}" for (t, d), ok in zip(items, found) if not ok]
+        missing = [f"{plain(t)} : {plain(d)}" for (t, d), ok in zip(items, found) if own or not ok]
         missing = [(translate and translate(item)) or item for item in missing]
-        opening = ALSO.get(language) if any(found) else ALL.get(language, count=count_word(len(items), language))
+        opening = ALL.get(language, count=count_word(len(items), language)) if own else ALSO.get(language)
         quote = "« {} »" if language != "en" else "“{}”"
         lines = "\n".join(f"- {quote.format(item)} [{n}]" for item in missing)
         added = f"{opening}\n{lines}"

@@ -53,7 +53,7 @@ def hold_marker(tokens: Iterator[str]) -> Iterator[str]:
 
 
 # Words that say where an answer comes from, not what it says.
-_SOURCE = frozenset(analyze("cours leçon extrait section selon voici mentionne"))
+SOURCE_WORDS = frozenset(analyze("cours leçon extrait section selon voici mentionne cite présente"))
 _VERDICT = frozenset(analyze("oui non yes no vrai faux true false"))
 _CHOICE = re.compile(r"\s(?:ou|or)\s", re.IGNORECASE)
 
@@ -64,4 +64,4 @@ def says_nothing(question: str, answer: str) -> bool:
     An answer that picks one side of a choice the question offers ("Remplacement ou complémentarité ?" "La
     complémentarité.") or says oui/non says something."""
     said, asked = set(analyze(strip_citations(answer))), set(analyze(question))
-    return not said & _VERDICT and not said - asked - _SOURCE and not _CHOICE.search(question)
+    return not said & _VERDICT and not said - asked - SOURCE_WORDS and not _CHOICE.search(question)

@@ -125,3 +125,9 @@ class Translator:
             return False
         a, b = self.embeddings.embed_documents([translation, sentence])
         return sum(x * y for x, y in zip(a, b)) >= self.threshold
+
+
+def towards(translate: Translator, language: str, course_language: str):
+    """The course's words into the learner's `language` (a function of a text); None when the learner reads
+    the course's language."""
+    return None if language == course_language else lambda text: translate(text, language)

@@ -36,7 +36,7 @@ from tutor.engine.result import AskOptions, Citation, RetrievedChunk, TutorResul
 from tutor.engine.retrieval import HybridRetriever, Retrieval
 from tutor.engine.starts import PromptStarts
 from tutor.engine.support import JUDGE_SYSTEM, SupportJudge
-from tutor.engine.translation import Translator, in_language, in_other_language, quoter
+from tutor.engine.translation import Translator, in_language, in_other_language, quoter, towards
 from tutor.engine.worker import in_thread
 from tutor.i18n import SUPPORTED, conversation_language, detect_language
 from tutor.prompting.promises import broken, kept, repair
@@ -114,9 +114,8 @@ class Tutor:
         technique, base = turn.prompt, self.prompts["answer"]
         fresh, tried = turn.result, []
         for prompt in [technique] + ([base] if technique is not base else []):
-            # A technique never turns an in-course answer into a decline: when the model declines under it, or
-            # nothing it wrote holds, or its answer cannot be given the technique's shape, the plain prompt
-            # answers, and that answer is given the technique's shape.
+            # A technique never turns an in-course answer into a decline: when the model declines under it, nothing
+            # it wrote holds, or its answer cannot take the technique's shape, the plain prompt answers (shaped).
             if tried:
                 yield Stage("restart")  # what was streamed is withdrawn: another answer comes
             turn.prompt, turn.result = prompt, copy.deepcopy(fresh)
@@ -182,8 +181,7 @@ class Tutor:
         question = clean_question(question)
         result = TutorResult(question=question, answer="", refused=False, language=language,
                              technique=prompt.technique, provider=self.settings.llm.provider, model=self.llm.name)
-        return Turn(with_referent(question, history), turns, language, prompt, result, started,
-                    clean_text(options.instruction))
+        return Turn(with_referent(question, history), turns, language, prompt, result, started, clean_text(options.instruction))
 
     def _retrieve(self, turn: Turn) -> Retrieval:
         """The extracts for the question; a follow-up the course cannot place on its own ("Et sur combien de
@@ -229,16 +227,13 @@ class Tutor:
         quote = quoter(self.translate, turn.language, retrieval.snapshot.language)
         check, result.format_ok = check_formatted(
             draft, turn.prompt.output, lambda text: check_citations(text, texts, similarity, threshold, judge, quote))
-        if not check.used:
-            # Nothing the answer says is cited to an extract: it was invented, it is too short to hold on its
-            # own ("10 days", "Remplacement."), or it has no words (an empty table's header). Say so.
+        if not check.used:  # nothing is cited: invented, too short to hold ("10 days"), or no words at all
             return self._decline(turn, "unsupported", retrieval)
         same_language = turn.language == retrieval.snapshot.language
         if check.repaired and not any(s.outcome == "kept" and s.supported for s in check.sentences) \
                 and same_language and unknown_terms(turn.question, retrieval.snapshot.vocabulary):
-            # Nothing the model wrote held, and the question asks about what the course never mentions ("Qui
-            # a inventé Stable Diffusion ?"): the course's sentences about the rest would not answer it. Only
-            # in the course's language: an English question's words are never in a French course's vocabulary.
+            # Nothing held, and the question asks what the course never mentions ("Qui a inventé Stable Diffusion ?"):
+            # quoting the rest would not answer it. (Not across languages: English words are never the course's.)
             return self._decline(turn, "unsupported", retrieval)
         if turn.prompt.output != "json" and says_nothing(turn.question, check.answer):
             return self._decline(turn, "unsupported", retrieval)  # it only restates the question
@@ -254,9 +249,9 @@ class Tutor:
             result.answer = repair(result.answer, turn.prompt.promise, turn.language, section, course)
         result.promise_kept = kept(result.answer, turn.prompt.promise)  # the items the course lists come after
         if turn.prompt.output != "json":
-            result.answer, check.used = complete(turn.question, result.answer, texts, check.used, turn.language,
-                                                 None if same_language else lambda i: self.translate(i, turn.language),
-                                                 before_last_line=turn.prompt.promise == "check_question")
+            into = towards(self.translate, turn.language, retrieval.snapshot.language)
+            result.answer, check.used = complete(turn.question, result.answer, texts, check.used, turn.language, into,
+                                                 turn.prompt.promise == "check_question")
         result.unsupported_sentences, result.repaired_sentences = check.unsupported, check.repaired
         result.dropped_citations = check.dropped
         result.citations = [Citation.of(extracts[n - 1], n) for n in check.used]
@@ -273,6 +268,11 @@ class Tutor:
             declined.quote_reading = quotation.reading if quotation else None
             return declined
         result = quoted_result(declined, quotation, chunks, answerable.message(turn.language), promise)
+        if promise != "json":  # a list the question asks for, given in full after the quotes
+            into = towards(self.translate, turn.language, retrieval.snapshot.language)
+            result.answer, used = complete(turn.question, result.answer, texts, quotation.used, turn.language, into,
+                                           promise == "check_question")
+            result.citations = [Citation.of(chunks[n - 1], n) for n in used]
         result.timings.total_ms = turn.ms()
         return result
 
