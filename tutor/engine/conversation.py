@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from tutor.engine.citations import ITEM
 from tutor.text import clean_text, strip_citations
 
 HISTORY_TURNS = 2  # the last exchange: what a follow-up leans on, and a short prompt
@@ -29,14 +30,13 @@ _ORDINAL = re.compile(r"\b(?:le|la|les|the)\s+(?P<rank>premi[eè]re?|deuxi[eè]m
                       r"quatri[eè]me|cinqui[eè]me|derni[eè]re?|first|third|fourth|fifth|last)\b", re.IGNORECASE)
 _RANKS = {"prem": 0, "firs": 0, "deux": 1, "seco": 1, "troi": 2, "thir": 2, "quat": 3, "four": 3, "cinq": 4,
           "fift": 4, "dern": -1, "last": -1}
-_BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+(.+)$")
 _SEPARATORS = re.compile(r",\s*(?:et|and|ou|or)?\s*|\s+(?:et|and|ou|or)\s+")
 
 
 def listed(answer: str) -> list[str]:
     """The items of an answer's enumeration: its bullet lines, or else "A, B, C et D" after its last colon."""
     text = strip_citations(answer)
-    items = [m.group(1) for m in map(_BULLET.match, text.splitlines()) if m]
+    items = [line[m.end():] for line in text.splitlines() if (m := ITEM.match(line))]
     if len(items) < 2 and ":" in text:
         tail = text.rsplit(":", 1)[1].strip().split("\n", 1)[0]
         items = _SEPARATORS.split(tail.rstrip(" .;!"))
