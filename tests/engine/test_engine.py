@@ -109,6 +109,14 @@ def test_the_model_marker_becomes_a_decline(indexed):
     assert events[-1].result.refused and events[-1].result.refusal_reason == "model_declined"
 
 
+@pytest.mark.parametrize("tail", [" >>>", " >>><<<", "\n<<< HORS_COURS"])
+def test_the_prompts_markup_copied_after_an_answer_is_not_shown(indexed, tail):
+    tutor = make_tutor(indexed, f"Les LLM sont formés sur des milliers de milliards de mots [1].{tail}")
+    result = tutor.ask("Sur combien de mots les LLM sont-ils formés ?")
+    assert not result.refused and "milliers de milliards de mots" in result.answer
+    assert not any(mark in result.answer for mark in ("<<<", ">>>", "HORS_COURS"))
+
+
 def test_an_answer_no_extract_supports_is_not_passed_off_as_the_course(indexed):
     tutor = make_tutor(indexed, "La capitale de l'Australie est Sydney, une très grande ville côtière.", fake_verdicts=[0.0])
     result = tutor.ask("Qu'est-ce qu'un prompt ?")

@@ -87,6 +87,16 @@ def test_the_closest_sentences_are_found_across_languages(semantic):
     assert closest_sentences("Qu'est-ce qu'un prompt ?", [], embeddings) == []
 
 
+def test_the_subject_asked_about_outweighs_the_words_every_sentence_says(semantic):
+    texts = ["Exemples — Modèles\n- Amazon Titan : conçu pour traiter le langage naturel.\n"
+             "- Stable Diffusion : utilisé pour la génération d'images.",
+             "LLM — Capacités\n- comprendre des prompts complexes : traiter des instructions formulées en langage "
+             "naturel.\n- synthétiser du texte : résumer des documents volumineux en quelques phrases.",
+             "LLM — Définition\nLes grands modèles de langage sont spécialisés dans le traitement du langage naturel."]
+    best = closest_sentences("Stable Diffusion sert-il à traiter le langage naturel ?", texts, make_embeddings(semantic), k=1)
+    assert best == [(1, "Stable Diffusion : utilisé pour la génération d'images.")]
+
+
 def test_the_quotes_keep_a_techniques_promise_of_shape(semantic):
     llm = semantic.llm.model_copy(update={"provider": "fake", "fake_responses": ["HORS_COURS"], "fake_verdicts": [1.0]})
     tutor = Tutor(semantic.model_copy(update={"llm": llm}))

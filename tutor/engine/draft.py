@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from tutor.engine.context import CLOSE, OPEN
 from tutor.text import analyze, strip_citations
 
 MARKER = "HORS_COURS"  # what the answer prompts tell the model to write when the extracts do not answer
@@ -16,6 +17,12 @@ DECLINED = object()  # what hold_marker yields when the model answers with the m
 _LEAD = re.compile(r"^\s*(?:\*\*)?(?:question\s*:\s*)?", re.IGNORECASE)
 _FIRST = re.compile(r"^(.+?\?)(?:\s+|$)", re.DOTALL)
 SAME_WORDS = 0.8  # share of the question's content words a sentence must repeat, and no more than these
+
+
+def without_markup(draft: str) -> str:
+    """The draft without the prompt's own markup that the model sometimes copies: the decline marker written
+    after an answer, and the fence around the extracts ("… [1]. >>>")."""
+    return draft.replace(MARKER, "").replace(OPEN, "").replace(CLOSE, "").strip()
 
 
 def strip_echo(question: str, draft: str) -> str:

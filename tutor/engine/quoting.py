@@ -15,9 +15,11 @@ no answer to an English question.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from tutor.engine.citations import course_sentences
+from tutor.engine.draft import SOURCE_WORDS
 from tutor.engine.relevance import found, question_terms
 from tutor.engine.result import Citation, TutorResult
 from tutor.prompting.promises import kept, repair
@@ -55,18 +57,22 @@ class Quotation:
 
 def closest_sentences(question: str, extracts: list[str], embeddings, k: int = SENTENCES) -> list[tuple[int, str]]:
     """The `k` sentences of the extracts (numbered from 1) closest to the question: the share of its meaning
-    words they contain (a slip forgiven, an English domain term found through its French one) plus their
-    cosine similarity to it."""
+    words they contain (a slip forgiven, an English domain term found through its French one), each word
+    weighed by how rare it is among the sentences (the subject asked about, "Stable Diffusion", outweighs
+    "modèle" that they all say), plus their cosine similarity to it. Words that name the course ("le cours
+    cite") are not the question's subject."""
     candidates = [(n, strip_citations(s).rstrip()) for n, text in enumerate(extracts, 1) for s in course_sentences(text, n)]
     if not candidates:
         return []
-    terms = question_terms(question)
+    words = [set(analyze(s)) for _, s in candidates]
+    terms = [term for term in question_terms(question) if not term <= SOURCE_WORDS]
+    has = [[any(found(stem, w) for stem in term) for term in terms] for w in words]
+    rarity = [math.log((len(candidates) + 1) / (sum(row[j] for row in has) + 1)) + 1 for j in range(len(terms))]
     vectors = embeddings.embed_documents([s for _, s in candidates])
     asked = embeddings.embed_query(question)
 
     def score(i: int) -> float:
-        words = set(analyze(candidates[i][1]))
-        share = sum(any(found(stem, words) for stem in term) for term in terms) / len(terms) if terms else 0.0
+        share = sum(r for r, h in zip(rarity, has[i]) if h) / sum(rarity) if terms else 0.0
         return share + sum(a * b for a, b in zip(asked, vectors[i]))
 
     ranked = sorted(range(len(candidates)), key=lambda i: -score(i))

@@ -26,7 +26,7 @@ from tutor.engine.closeness import extract_similarity, related
 from tutor.engine.completeness import complete
 from tutor.engine.context import extracts_block
 from tutor.engine.conversation import is_follow_up, leans_on_context, standalone_question, trim_history, with_referent
-from tutor.engine.draft import DECLINED, MARKER, hold_marker, says_nothing, strip_echo
+from tutor.engine.draft import DECLINED, hold_marker, says_nothing, strip_echo, without_markup
 from tutor.engine.events import Done, Event, Found, Stage, Token, collect, drain
 from tutor.engine.formats import check_formatted
 from tutor.engine.input import clean_question, looks_like_injection
@@ -215,7 +215,7 @@ class Tutor:
         """Citations decided by code, the required format verified; an unsupported answer is declined."""
         result = turn.result
         result.draft_answer = draft
-        draft = strip_echo(turn.question, draft.replace(MARKER, "").strip())
+        draft = strip_echo(turn.question, without_markup(draft))
         extracts = [h.chunk for h in retrieval.hits]
         texts = [c.embed_text for c in extracts]
         similarity, threshold = extract_similarity(self.embeddings, embedding_model_name(self.settings.embeddings), retrieval)
