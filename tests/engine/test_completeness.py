@@ -53,6 +53,9 @@ def test_a_question_that_names_the_list_heading_gets_the_whole_list_with_its_cou
     counted, used = complete("Combien de tâches en aval un modèle de base peut-il réaliser ?", quoted,
                              [TASKS, DEFINITION], [2], "fr")
     assert "Le cours en cite cinq :" in counted and counted.count("[1]") == 5 and used == [2, 1]
+    kinds, _ = complete("Combien de types de tâches en aval le cours cite-t-il pour un modèle de base ?", quoted,
+                        [TASKS, DEFINITION], [2], "fr")  # "combien", "types": the list's size and kind, not its subject
+    assert "Le cours en cite cinq :" in kinds
 
 
 def test_a_question_about_one_item_or_an_answer_that_has_them_all_is_left_as_it_is():

@@ -7,9 +7,9 @@ the extract (term and description) and cited. The question is about the list whe
 the list's heading and lead than with any single item, and:
 - the answer cites the extract and already names one of its items, or
 - the question names everything the list's section heading says ("Les tâches en aval d'un modèle de base"),
-  and the heading and lead hold nearly all of its words (those that name the course aside: "le cours
-  cite"): then the extract may be uncited, the answer may name none of the items, and the whole list is
-  given with its count ("Le cours en cite cinq : ..."), which also answers "combien".
+  and the heading and lead hold nearly all of its words (those that name the course, "le cours cite", and
+  those that ask for the list's size or kind, "combien de types", aside): then the extract may be
+  uncited, the answer may name none of the items, and the whole list is given with its count ("Le cours en cite cinq : ..."), which also answers "combien".
 A question that names one of the items (its term) is about that item.
 """
 
@@ -29,6 +29,9 @@ ALL = Text("Le cours en cite {count} :", "The course lists {count}:")
 COUNTS = {"fr": "deux trois quatre cinq six sept huit neuf dix".split(),
           "en": "two three four five six seven eight nine ten".split()}
 OWN_WORDS = 0.8  # the share of the question's words a list's heading and lead must hold, uncited or unnamed
+# Words that ask for a list's size or kind ("combien de types de tâches"), not for its subject: they do not
+# count against the heading.
+KIND_WORDS = frozenset(analyze("combien type genre catégorie liste nombre how many kinds categories list number"))
 
 
 def entries(text: str) -> list[tuple[str, str]]:
@@ -85,7 +88,7 @@ def complete(question: str, answer: str, extracts: list[str], cited: list[int], 
     `translate` (optional) gives an item in the learner's language when it is not the course's (the item
     stays as the course writes it when no translation holds). `before_last_line`: the items go before the
     answer's last line (the question that ends a "check_question" answer stays last)."""
-    question_words = set(analyze(question)) - SOURCE_WORDS
+    question_words = set(analyze(question)) - SOURCE_WORDS - KIND_WORDS
     if not question_words:
         return answer, cited
     answer_words, answer_folded = set(analyze(answer)), fold(answer)
