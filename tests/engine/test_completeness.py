@@ -60,6 +60,9 @@ def test_a_question_that_names_the_list_heading_gets_the_whole_list_with_its_cou
 
 def test_a_question_about_one_item_or_an_answer_that_has_them_all_is_left_as_it_is():
     one = "La synthèse de données consiste à résumer de longues informations complexes [1]."
+    glued = "L'extraction d'informations sert à rechercher des données spécifiques [1]."
+    assert complete("a quoi sert lextraction dinformations pour un modele de base", glued, [TASKS], [1], "fr") \
+        == (glued, [1])  # typed without apostrophes, the item is still named
     assert complete("À quoi sert la synthèse de données dans un modèle de base ?", one, [TASKS], [1], "fr") == \
         (one, [1])
     every = "Tâche unique, données bien étiquetées, un nouveau modèle pour chaque tâche [1]."

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from tutor.providers.local_llm import _LOADED, load_local_chat_model
+from tutor.providers.local_llm import load_local_chat_model
 
 pytestmark = pytest.mark.real
 REAL_CACHE = Path(os.environ.get("TUTOR_TEST_CACHE_DIR", Path.home() / ".cache" / "tutor"))
@@ -17,7 +17,7 @@ def test_local_model_streams_and_stops(settings):
     assert Path(model.model_path).stat().st_size == 1_117_320_768
     system = SystemMessage("Tu réponds en une phrase courte, en français.")
     model.warm_up([system])
-    llama = _LOADED[(model.model_path, model.n_ctx, model.n_threads)]
+    llama = model.load()
     assert llama.n_tokens > 5  # the warm-up really read the system prompt into the cache
     chunks = [c.text for c in model.stream([system, HumanMessage("Où se trouve le Japon ?")])]
     assert len(chunks) > 3 and "Japon" in "".join(chunks)
@@ -36,7 +36,7 @@ def test_a_snapshot_of_a_prompt_start_is_restored_after_other_prompts_with_the_s
     first = "".join(c.text for c in model.stream(question, max_tokens=12))
     model.choice_probabilities([SystemMessage("Réponds par oui ou par non."), HumanMessage("Le ciel est bleu ?")],
                                {"yes": ("oui",), "no": ("non",)})  # another prompt went through the cache
-    llama = _LOADED[(model.model_path, model.n_ctx, model.n_threads)]
+    llama = model.load()
     assert restore_prefix(llama, prompt_tokens(llama, question))  # the answer's start comes back, not re-read
     again = "".join(c.text for c in model.stream(question, max_tokens=12))
     assert again == first  # greedy decoding from the restored state gives the same answer
@@ -51,7 +51,7 @@ def test_a_prompt_start_up_to_its_first_extract_is_kept_and_the_next_prompt_with
     from tutor.providers.llama_cache import prompt_tokens, restore_prefix, system_prefix
 
     model = load_local_chat_model(settings.model_copy(update={"cache_dir": REAL_CACHE}))
-    llama = _LOADED[(model.model_path, model.n_ctx, model.n_threads)]
+    llama = model.load()
     monkeypatch.setitem(llama_cache._SNAPSHOTS, id(llama), [])
     system = SystemMessage("Tu réponds en une phrase courte, en français, avec les extraits.")
 
@@ -80,7 +80,7 @@ def test_kept_starts_are_bounded_and_the_least_recently_used_goes_first(settings
     from tutor.providers.llama_cache import prompt_tokens, restore_prefix
 
     model = load_local_chat_model(settings.model_copy(update={"cache_dir": REAL_CACHE}))
-    llama = _LOADED[(model.model_path, model.n_ctx, model.n_threads)]
+    llama = model.load()
     monkeypatch.setitem(llama_cache._SNAPSHOTS, id(llama), [])
     monkeypatch.setattr(llama_cache, "MAX_SNAPSHOTS", 2)
     systems = [[SystemMessage(f"Tu es l'assistant numéro {n}.")] for n in ("un", "deux", "trois")]
@@ -93,3 +93,13 @@ def test_kept_starts_are_bounded_and_the_least_recently_used_goes_first(settings
     llama.reset()
     assert restore_prefix(llama, prompt_tokens(llama, [*systems[0], HumanMessage("Bonjour")]))
     assert not restore_prefix(llama, prompt_tokens(llama, [*systems[1], HumanMessage("Bonjour")]))
+
+
+def test_flash_attention_follows_the_settings(settings):
+    import llama_cpp
+
+    real = settings.model_copy(update={"cache_dir": REAL_CACHE})
+    off = load_local_chat_model(real.model_copy(update={"llm": real.llm.model_copy(update={"flash_attention": False})}))
+    assert off.load().context_params.flash_attn_type == llama_cpp.LLAMA_FLASH_ATTN_TYPE_DISABLED
+    on = load_local_chat_model(real)  # the default, which frees the other: one model in memory at a time
+    assert on.load().context_params.flash_attn_type == llama_cpp.LLAMA_FLASH_ATTN_TYPE_ENABLED

@@ -9,7 +9,9 @@ the list's heading and lead than with any single item, and:
 - the question names everything the list's section heading says ("Les tâches en aval d'un modèle de base"),
   and the heading and lead hold nearly all of its words (those that name the course, "le cours cite", and
   those that ask for the list's size or kind, "combien de types", aside): then the extract may be
-  uncited, the answer may name none of the items, and the whole list is given with its count ("Le cours en cite cinq : ..."), which also answers "combien".
+  uncited, the answer may name none of the items, and the whole list is given with its count ("Le cours
+  en cite cinq : ..."), which also answers "combien". A question typed without its apostrophes
+  ("lextraction dinformations") is read as the course writes it.
 A question that names one of the items (its term) is about that item.
 """
 
@@ -20,7 +22,7 @@ from collections.abc import Callable
 
 from tutor.engine.draft import SOURCE_WORDS
 from tutor.i18n import Text
-from tutor.text import analyze, fold
+from tutor.text import analyze, fold, unglue
 
 _ENTRY = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s*\*\*(?P<term>[^*]{2,80})\*\*[^:\n]*:\s*(?P<desc>.+?)\s*$")
 _BOLD = re.compile(r"\*\*([^*]{2,80})\*\*")
@@ -88,6 +90,8 @@ def complete(question: str, answer: str, extracts: list[str], cited: list[int], 
     `translate` (optional) gives an item in the learner's language when it is not the course's (the item
     stays as the course writes it when no translation holds). `before_last_line`: the items go before the
     answer's last line (the question that ends a "check_question" answer stays last)."""
+    vocabulary = set().union(*(analyze(text) for text in extracts)) if extracts else set()
+    question = unglue(question, vocabulary)  # "lextraction dinformations" names the item as the course does
     question_words = set(analyze(question)) - SOURCE_WORDS - KIND_WORDS
     if not question_words:
         return answer, cited

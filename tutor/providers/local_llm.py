@@ -32,8 +32,8 @@ _LOCK = threading.Lock()
 _LOADED: dict[tuple, Any] = {}
 
 
-def _llama(path: str, n_ctx: int, threads: int):
-    key = (path, n_ctx, threads)
+def _llama(path: str, n_ctx: int, threads: int, flash_attention: bool = True):
+    key = (path, n_ctx, threads, flash_attention)
     with _LOCK:
         if key not in _LOADED:
             from llama_cpp import Llama
@@ -41,7 +41,7 @@ def _llama(path: str, n_ctx: int, threads: int):
             _LOADED.clear()  # one model in memory at a time
             _LOADED[key] = Llama(
                 model_path=path, n_ctx=n_ctx, n_threads=threads, n_threads_batch=threads,
-                n_batch=512, verbose=False,
+                n_batch=512, flash_attn=flash_attention, verbose=False,
             )
         return _LOADED[key]
 
@@ -53,6 +53,7 @@ class LlamaCppChatModel(BaseChatModel):
     model_name: str
     n_ctx: int = 4096
     n_threads: int = 2
+    flash_attention: bool = True
     temperature: float = 0.0
     max_tokens: int = 400
     repeat_penalty: float = 1.1
@@ -64,7 +65,7 @@ class LlamaCppChatModel(BaseChatModel):
 
     def load(self):
         """Load the model now (start-up), not at the first question."""
-        return _llama(self.model_path, self.n_ctx, self.n_threads)
+        return _llama(self.model_path, self.n_ctx, self.n_threads, self.flash_attention)
 
     def count_tokens(self, text: str) -> int:
         return len(self.load().tokenize(text.encode("utf-8"), add_bos=False, special=False))
@@ -160,5 +161,6 @@ def load_local_chat_model(settings: Settings) -> LlamaCppChatModel:
     path = ensure_local_model(settings.llm.local_model, settings.cache_dir)
     return LlamaCppChatModel(
         model_path=str(path), model_name=settings.llm.local_model, n_ctx=settings.llm.context_window,
-        n_threads=settings.llm.threads, temperature=settings.llm.temperature, max_tokens=settings.llm.max_tokens,
+        n_threads=settings.llm.threads, flash_attention=settings.llm.flash_attention,
+        temperature=settings.llm.temperature, max_tokens=settings.llm.max_tokens,
     )
