@@ -1,4 +1,8 @@
+from types import SimpleNamespace
+
 from tutor.engine.citations import check_citations
+
+SUPPORTED = SimpleNamespace(label="supported", evidence="", reason="")
 
 EXTRACTS = [
     "Les LLM sont formés sur des milliers de milliards de mots.",
@@ -32,6 +36,17 @@ def test_invented_sentences_and_numbers_are_unsupported():
                             EXTRACTS)
     assert check.used == [] and check.support_ratio == 0.0
     assert check.unsupported == ["Amazon Titan possède 100 paramètres.", "La capitale de l'Australie est Sydney."]
+
+
+def test_a_web_address_the_extract_lacks_is_an_invented_fact_whatever_the_judge_reads():
+    invented = ("Téléchargez Amazon Titan depuis le site d'Amazon : "
+                "[https://aws.amazon.com/titan/](https://aws.amazon.com/titan/) [2].")
+    check = check_citations(f"{invented} Stable Diffusion génère des images [2].", EXTRACTS,
+                            similarity=lambda sentence, n: 0.99, min_similarity=0.5, judge=lambda sentence, n: SUPPORTED)
+    assert "amazon.com" not in check.answer and check.answer == "Stable Diffusion génère des images [2]."
+    given = check_citations("Le site www.exemple.fr donne le cours [1].", ["Le cours est donné sur www.exemple.fr."],
+                            judge=lambda sentence, n: SUPPORTED)
+    assert given.answer == "Le site www.exemple.fr donne le cours [1]."  # an address the extract gives stays
 
 
 def test_cross_language_support_uses_the_similarity_function():

@@ -18,6 +18,7 @@ from tutor.text import analyze, strip_citations
 from tutor.text import cited as cited_numbers
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_LINK = re.compile(r"(?:https?://|www\.)[^\s()\[\]<>«»\"]+", re.IGNORECASE)
 SEGMENTS = re.compile(r"(\n+|(?<=[.!?…])\s+)")
 MIN_OVERLAP = 0.5  # share of a sentence's content words found in the extract
 MIN_WORDS = 3  # shorter segments ("Les quatre parties sont :") are neither supported nor unsupported
@@ -63,6 +64,11 @@ class CitationCheck:
         return sum(1 for s in judged if s.supported) / len(judged) if judged else 0.0
 
 
+def links_in(text: str) -> set[str]:
+    """The web addresses a text gives, without the punctuation that ends the sentence around them."""
+    return {link.rstrip(".,;:!?").lower() for link in _LINK.findall(text)}
+
+
 def _overlap(sentence_words: set[str], extract_words: set[str]) -> float:
     return len(sentence_words & extract_words) / len(sentence_words) if sentence_words else 0.0
 
@@ -85,6 +91,7 @@ def check_citations(
     quote = quote or quotation
     extract_words = [set(analyze(text)) for text in extracts]
     extract_numbers = [set(_NUMBER.findall(text)) for text in extracts]
+    extract_links = [links_in(text) for text in extracts]
     parts = SEGMENTS.split(answer)
     out: list[str] = []
     used: list[int] = []
@@ -97,14 +104,14 @@ def check_citations(
         cited = cited_numbers(part)
         bare = strip_citations(part).rstrip()
         words = set(analyze(bare))
-        numbers = set(_NUMBER.findall(bare))
+        numbers, links = set(_NUMBER.findall(bare)), links_in(bare)
         scores = [_overlap(words, ew) for ew in extract_words]
 
-        def supports(n: int, numbers=numbers, scores=scores, bare=bare) -> bool:
+        def supports(n: int, numbers=numbers, links=links, scores=scores, bare=bare) -> bool:
             if not 1 <= n <= len(extracts):
                 return False
-            if not numbers <= extract_numbers[n - 1]:  # a number the extract lacks is an invented fact
-                return False
+            if not numbers <= extract_numbers[n - 1] or not links <= extract_links[n - 1]:
+                return False  # a number or a web address the extract lacks is an invented fact
             if scores[n - 1] >= MIN_OVERLAP:
                 return True
             return similarity is not None and similarity(bare, n) >= min_similarity
