@@ -2,6 +2,8 @@
 
 - `fold`: lower case, accents removed, straight apostrophes (what cue lists and matches compare).
 - `analyze`: the words that carry meaning, French-stemmed and folded (BM25, coverage, citation support).
+- `dictionary_forms`: a conjugated word's dictionary form ("sait", "savent" -> "savoir"), which the stemmer
+  does not join.
 - `unglue`: elisions typed without their apostrophe ("cest quoi linference") split as the course writes them.
 - `clean_text`: what any text from outside (a learner, a lesson) becomes before it is used: no control,
   zero-width or bidi characters, no chat-template tokens, Unicode normalised.
@@ -96,6 +98,21 @@ def analyze(text: str) -> list[str]:
     stops = stop_words()
     kept = [w for w in words(text) if w not in stops and not w.isdigit() and len(w) > 1]
     return [strip_accents(stem) for stem in _stemmer().stemWords(kept)]
+
+
+def dictionary_forms(text: str) -> dict[str, str]:
+    """For each meaning word of `text` whose dictionary form stems otherwise, its folded stem (as `analyze` gives it
+    for `fold(text)`) -> the folded stem of that form (simplemma's French lemmas): "sait" and "savent" both give
+    "savoir", "peut" and "peuvent" "pouvoir". The stemmer joins regular endings ("modèles", "modèle"), not the
+    forms of irregular verbs, so "un LLM, ça sait faire quoi ?" would not find the course's "les LLM savent"."""
+    import simplemma
+
+    stops = stop_words()
+    kept = [w for w in words(text) if w not in stops and strip_accents(w) not in stops and not w.isdigit() and len(w) > 1]
+    stem = _stemmer().stemWords
+    folded = [strip_accents(s) for s in stem([strip_accents(w) for w in kept])]
+    lemmas = [strip_accents(s) for s in stem([simplemma.lemmatize(w, lang="fr").lower() for w in kept])]
+    return {a: b for a, b in zip(folded, lemmas) if a != b}
 
 
 _GLUED = re.compile(r"\b(qu|[cdjlmnst])([aeiouyhàâéèêëîïôöûü]\w+)\b", re.IGNORECASE)

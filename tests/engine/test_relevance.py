@@ -4,7 +4,7 @@ that only ask ("c koi", "ça veut dire quoi", "explique-moi")."""
 import pytest
 
 from tutor.engine.relevance import coverage, unknown_terms
-from tutor.text import analyze, unglue
+from tutor.text import analyze, dictionary_forms, unglue
 
 EXTRACT = ("L'ingénierie de prompt — Un bon prompt est clair, contextuel et bien structuré. Les grands modèles de "
            "langage (en anglais Large Language Models, LLM) sont formés sur des milliers de milliards de mots.")
@@ -28,6 +28,16 @@ def test_a_question_written_as_in_a_chat_is_covered_by_its_meaning_words_alone()
     assert coverage("LLM sa veut dire koi en anglai ?", [EXTRACT]) == 1.0  # "anglai": one letter from "anglais"
     assert unknown_terms("LLM sa veut dire koi ?", set(analyze(EXTRACT))) == []
     assert {"cout"} in unknown_terms("Combien coûte un prompt ?", set(analyze(EXTRACT)))  # the fact asked for
+
+
+def test_a_conjugated_verb_is_found_through_its_dictionary_form():
+    # The stemmer joins "modèles" and "modèle", not the forms of an irregular verb: "peut" is not "peuvent".
+    extract = "Les grands modèles de langage peuvent résumer de longs documents en quelques phrases."
+    assert coverage("Un grand modèle de langage peut-il résumer un document ?", [extract]) == 1.0
+    assert coverage("Un modèle de base sait-il traduire ?", ["Les LLM savent traduire un texte."]) == 0.5  # not "modèle"
+    assert dictionary_forms("il sait, elles savent, ils font")["sait"] == dictionary_forms("savent")["savent"]
+    # A word the course does not have at all still is not found.
+    assert coverage("Un modèle de langage peut-il chanter ?", [extract]) < 1.0
 
 
 def test_elisions_typed_without_their_apostrophe_are_split_only_before_a_word_of_the_course():

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from tutor.config import Settings
 from tutor.engine.retrieval import EN_FR_TERMS, Retrieval
-from tutor.text import analyze, fold
+from tutor.text import analyze, dictionary_forms, fold
 
 CALIBRATION = Path(__file__).resolve().parent / "calibration.json"
 # Cosine similarity at which an answer sentence counts as supported by an extract when their words differ
@@ -78,8 +78,9 @@ def found(stem: str, vocabulary: set[str]) -> bool:
 
 def question_terms(question: str) -> list[set[str]]:
     """The question's meaning words, each as the set of stems that would count as finding it (an English
-    domain term also counts as found through its French course term)."""
-    terms = []
+    domain term also counts as found through its French course term; a conjugated verb through its dictionary
+    form, which `vocabulary` adds for the extracts' own forms)."""
+    terms, forms = [], dictionary_forms(question)
     folded = fold(question)
     covered: set[str] = set()
     for english in sorted(EN_FR_TERMS, key=len, reverse=True):
@@ -87,15 +88,20 @@ def question_terms(question: str) -> list[set[str]]:
             covered.add(english)
             terms.append(set(analyze(english)) | set(analyze(EN_FR_TERMS[english])))
             folded = f" {folded} ".replace(f" {english} ", " ")
-    terms += [{stem} for stem in analyze(folded)]
+    terms += [{stem, forms.get(stem, stem)} for stem in analyze(folded)]
     return [t for t in terms if t]
+
+
+def stems_of(texts: list[str]) -> set[str]:
+    """The stems of `texts`' meaning words and of their dictionary forms ("savent" also gives "savoir")."""
+    return set().union(*(set(analyze(text)) | set(dictionary_forms(text).values()) for text in texts)) if texts else set()
 
 
 def coverage(question: str, extracts: list[str]) -> float:
     terms = question_terms(question)
     if not terms:
         return 0.0
-    vocabulary = set().union(*(analyze(text) for text in extracts)) if extracts else set()
+    vocabulary = stems_of(extracts)
     return sum(any(found(stem, vocabulary) for stem in term) for term in terms) / len(terms)
 
 
