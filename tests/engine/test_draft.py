@@ -28,20 +28,41 @@ def test_an_answer_that_only_repeats_the_question_is_not_shown(semantic):
 
 
 def test_when_nothing_the_model_wrote_holds_a_question_on_what_the_course_never_mentions_is_declined(semantic):
-    def ask(question):
-        llm = semantic.llm.model_copy(update={"provider": "fake", "fake_verdicts": [0.0], "fake_responses": [
+    def ask(question, verdicts=(0.0, 0.9)):  # the support check's reading of the draft, then whether the repair answers
+        llm = semantic.llm.model_copy(update={"provider": "fake", "fake_verdicts": list(verdicts), "fake_responses": [
             "Stable Diffusion est un modèle utilisé pour la génération de texte [1]."]})
-        return Tutor(semantic.model_copy(update={"llm": llm})).ask(question)
+        tutor = Tutor(semantic.model_copy(update={"llm": llm}))
+        return tutor.ask(question), tutor.llm.model.readings
 
     # The model's sentence is read as not stated by the lesson: its own words are replaced by the lesson's...
-    about = ask("Stable Diffusion est utilisé pour quoi ?")
+    about, readings = ask("Stable Diffusion est utilisé pour quoi ?")
     assert not about.refused and about.repaired_sentences and "images" in about.answer
+    # ...which the model then read as answering the question, as it reads the course's sentences before quoting them.
+    assert "Stable Diffusion est utilisé pour quoi ?" in readings[1][-1].content and "images" in readings[1][-1].content
     # ...which say nothing of who made it: "inventé" is a word the course never uses.
-    who = ask("Qui a inventé Stable Diffusion ?")
+    who, _ = ask("Qui a inventé Stable Diffusion ?", (0.0,))
     assert who.refused and who.refusal_reason == "unsupported"
     # An English question's words are never in the French course's vocabulary: that is no reason to decline.
-    english = ask("Which model does the course use to make pictures with Stable Diffusion?")
+    english, _ = ask("Which model does the course use to make pictures with Stable Diffusion?")
     assert not english.refused and english.repaired_sentences
+
+
+def test_a_draft_repaired_into_sentences_that_do_not_answer_the_question_gives_way_to_the_closest_ones(semantic):
+    # The draft's one claim is repaired into the course's sentence it was closest to, which says what LLMs are trained
+    # on, not what they are. Read as not answering (as quotes are), it is not shown: the sentences closest to the
+    # question are read in turn, and quoted when they answer.
+    def ask(verdicts):  # the repair's reading, the closest sentences' (the changed number is found by code)
+        llm = semantic.llm.model_copy(update={"provider": "fake", "fake_verdicts": verdicts, "fake_responses": [
+            "Un LLM est un modèle formé sur des milliers de mots [1]."]})
+        tutor = Tutor(semantic.model_copy(update={"llm": llm}))
+        return tutor.ask("Qu'est-ce qu'un LLM ?"), tutor.llm.model.readings
+
+    result, readings = ask([0.0, 0.9])
+    assert len(readings) == 2 and "milliers de milliards" in readings[0][-1].content
+    assert not result.refused and result.answer.startswith("Voici ce que dit le cours") and result.quote_reading == 0.9
+    assert "sous-ensemble des modèles de base" in result.answer
+    declined, readings = ask([0.0])  # nothing read as answering: the decline stands
+    assert declined.refused and declined.refusal_reason == "unsupported" and not declined.citations and len(readings) == 2
 
 
 def test_a_model_that_stops_before_its_first_word_gets_a_decline_not_an_error(semantic):

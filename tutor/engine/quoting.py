@@ -16,6 +16,7 @@ no answer to an English question.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 from tutor.engine.citations import course_sentences
@@ -79,6 +80,17 @@ def closest_sentences(question: str, extracts: list[str], embeddings, k: int = S
     return [candidates[i] for i in ranked[:k]]
 
 
+def unquoted(answer: str) -> str:
+    """An answer's text without its citations and quotation marks (what the model reads of it)."""
+    return re.sub(r"\s+", " ", re.sub(r"[«»“”]", "", strip_citations(answer))).strip()
+
+
+def answer_reading(question: str, sentences: list[str], llm, prompt: PromptFile) -> float:
+    """The model's probability that the course's `sentences` answer `question` (its "oui" against "non")."""
+    messages = prompt.render(passage="\n".join(sentences), question=question).messages()
+    return round(llm.choose(messages, {"yes": ("oui", "Oui"), "no": ("non", "Non")})["yes"], 4)
+
+
 def quote_course(question: str, extracts: list[str], embeddings, llm, prompt: PromptFile, language: str,
                  course_language: str, translate=None) -> Quotation | None:
     """The course's sentences closest to `question`, with the model's reading of whether they answer it. When
@@ -90,9 +102,7 @@ def quote_course(question: str, extracts: list[str], embeddings, llm, prompt: Pr
     sentences = closest_sentences(question, extracts, embeddings)
     if not sentences:
         return None
-    passage = "\n".join(s for _, s in sentences)
-    messages = prompt.render(passage=passage, question=question).messages()
-    reading = round(llm.choose(messages, {"yes": ("oui", "Oui"), "no": ("non", "Non")})["yes"], 4)
+    reading = answer_reading(question, [s for _, s in sentences], llm, prompt)
     minimum = CROSSING_MIN_READING if crossing else MIN_READING
     if crossing and reading >= minimum:
         sentences = [(n, translate(s, language)) for n, s in sentences]

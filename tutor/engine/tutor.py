@@ -1,13 +1,13 @@
 """The tutor engine: one learner turn, in named steps.
 
-    begin (clean the input, pick the language and the technique) -> injection? -> standalone question
-    (a follow-up searched with the previous question) -> retrieve (dense + BM25) -> relevant? -> prompt
-    (four parts) -> generate (stream) -> check (support, citations, format, the technique's promise:
-    repaired by code, else one more attempt) -> declined under a technique? the plain prompt -> Done
+    begin (clean the input, pick the language and the technique) -> injection? -> standalone question (a follow-up
+    searched with the previous question) -> retrieve (dense + BM25) -> relevant? -> prompt (four parts) -> generate
+    (stream) -> check (support, citations, format, the technique's promise: repaired by code, else one more attempt)
+    -> declined under a technique? the plain prompt -> nothing held? the course's own sentences, if they answer -> Done
 
-`Tutor.stream()` yields typed events (`tutor.engine.events`): `Found`, `Token`..., then exactly one
-`Done` holding the `TutorResult` (an answer or a decline). The chat, the CLI and the evals all call it,
-so the evals measure what learners get. Learner-facing failures are `LearnerError`s.
+`Tutor.stream()` yields typed events (`tutor.engine.events`): `Found`, `Token`..., then exactly one `Done` holding the
+`TutorResult` (an answer or a decline). The chat, the CLI and the evals all call it, so the evals measure what learners
+get. Learner-facing failures are `LearnerError`s.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from tutor.engine.draft import DECLINED, hold_marker, says_nothing, strip_echo, 
 from tutor.engine.events import Done, Event, Found, Stage, Token, collect, drain
 from tutor.engine.formats import check_formatted
 from tutor.engine.input import clean_question, looks_like_injection
-from tutor.engine.quoting import quote_course, quoted_result
+from tutor.engine.quoting import MIN_READING, answer_reading, quote_course, quoted_result, unquoted
 from tutor.engine.relevance import RelevancePolicy, closest_lessons, unknown_terms
 from tutor.engine.result import AskOptions, Citation, RetrievedChunk, TutorResult
 from tutor.engine.retrieval import HybridRetriever, Retrieval
@@ -194,8 +194,7 @@ class Tutor:
         return self._retrieved(turn, retrieval)
 
     def _retrieved(self, turn: Turn, retrieval: Retrieval) -> Retrieval:
-        turn.result.standalone_question = retrieval.query
-        turn.result.timings.retrieval_ms = turn.ms()
+        turn.result.standalone_question, turn.result.timings.retrieval_ms = retrieval.query, turn.ms()
         turn.result.index_version = retrieval.snapshot.name
         turn.result.retrieved = [RetrievedChunk.of(h, n) for n, h in enumerate(retrieval.hits, 1)]
         return retrieval
@@ -230,10 +229,11 @@ class Tutor:
         if not check.used:  # nothing is cited: invented, too short to hold ("10 days"), or no words at all
             return self._decline(turn, "unsupported", retrieval)
         same_language = turn.language == retrieval.snapshot.language
-        if check.repaired and not any(s.outcome == "kept" and s.supported for s in check.sentences) \
-                and same_language and unknown_terms(turn.question, retrieval.snapshot.vocabulary):
-            # Nothing held, and the question asks what the course never mentions ("Qui a inventé Stable Diffusion ?"):
-            # quoting the rest would not answer it. (Not across languages: English words are never the course's.)
+        if check.repaired and not any(s.outcome == "kept" and s.supported for s in check.sentences) and same_language and (
+                unknown_terms(turn.question, retrieval.snapshot.vocabulary)
+                or answer_reading(turn.question, [unquoted(check.answer)], self.llm, self.prompts["answerable"]) < MIN_READING):
+            # Nothing held, and the question asks what the course never mentions ("Qui a inventé Stable Diffusion ?"), or
+            # the sentences the claims were repaired into do not answer it (read as quotes are). Not across languages.
             return self._decline(turn, "unsupported", retrieval)
         if turn.prompt.output != "json" and says_nothing(turn.question, check.answer):
             return self._decline(turn, "unsupported", retrieval)  # it only restates the question
