@@ -86,3 +86,14 @@ def test_a_repair_quotes_a_sentence_a_whole_list_never_a_heading():
         "« Un modèle de base peut réaliser des tâches en aval telles que : Génération de texte ; Synthèse ; " \
         "Extraction d'informations. »"
     assert quotation("Les modèles de base — Les tâches en aval", extract) is None
+
+
+def test_two_claims_repaired_into_the_same_sentence_show_it_once():
+    # Two made-up claims contradicted by the same sentence of the extract: the learner reads that sentence once.
+    contradicted = SimpleNamespace(label="contradicted", evidence="Les LLM sont formés sur des milliers de milliards de mots.",
+                                   reason="number")
+    check = check_citations("Les LLM sont formés sur des milliers de mots [1]. Les LLM sont formés sur peu de mots [1]. "
+                            "Un prompt est une demande textuelle donnée à un modèle de base [3].", EXTRACTS,
+                            judge=lambda sentence, n: contradicted if n == 1 else SUPPORTED)
+    assert check.answer.count("milliers de milliards") == 1 and len(check.repaired) == 2
+    assert check.answer.endswith("Un prompt est une demande textuelle donnée à un modèle de base [3].")

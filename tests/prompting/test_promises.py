@@ -7,7 +7,7 @@ import pytest
 
 from tutor.engine.citations import course_sentences
 from tutor.engine.formats import parse_json_answer
-from tutor.prompting.promises import kept, repair
+from tutor.prompting.promises import kept, repair, sentences
 
 PLAIN = "Un prompt est une demande textuelle [1]. La réponse générée s'appelle une inférence [1]."
 
@@ -93,3 +93,13 @@ def test_a_yes_is_not_an_item_of_its_own():
     course = ["Les LLM sont un sous-ensemble des modèles de base [1]."]
     assert repair(answer, "list", "fr", course=course) == \
         "- Oui, les LLM font partie des modèles de base [1].\n- Les LLM sont un sous-ensemble des modèles de base [1]."
+
+
+def test_a_quoted_sentence_ends_after_its_closing_mark_and_its_citation():
+    # Cut to four sentences, the last quote keeps its closing mark and its citation (it was cut after its full stop).
+    answer = ("Un prompt doit être contextuel [1]. « La clé est d'être clair et précis. » [3] Par exemple, un article [2]. "
+              "Il faut des exemples [2]. « Ajustez le prompt et réessayez. » [1]")
+    assert sentences(answer)[1] == "« La clé est d'être clair et précis. » [3]"
+    assert repair(answer, "short", "fr") == answer.rsplit(" «", 1)[0]
+    assert sentences("Le modèle fait 1.5 milliard de paramètres [2]. Fin.") == \
+        ["Le modèle fait 1.5 milliard de paramètres [2].", "Fin."]

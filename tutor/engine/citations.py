@@ -145,11 +145,12 @@ def check_citations(
             if n not in used:
                 used.append(n)
         checks.append(check)
-        if check.outcome == "dropped":
+        shown = with_markers(text, marks)
+        if check.outcome == "dropped" or (check.outcome == "repaired" and shown in out):  # a quote is given once
             if out and i > 0 and out[-1].strip() == "":
                 out.pop()  # the separator before a dropped sentence goes with it
             continue
-        out.append(with_markers(text, marks))
+        out.append(shown)
     return CitationCheck("".join(out).strip(), used, dropped, checks)
 
 

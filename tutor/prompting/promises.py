@@ -22,7 +22,9 @@ from tutor.prompting import tables
 from tutor.text import fold, strip_citations
 
 PROMISES = ("short", "list", "table", "json", "steps", "check_question")
-_SEGMENTS = re.compile(r"(?<=[.!?…])\s+|\n+")
+# A sentence ends at its punctuation, with the closing quotation mark and the citation that follow it:
+# « La clé est d'être clair. » [3] is one sentence, not « La clé est d'être clair. and » [3].
+_END = re.compile(r"[.!?…]+(?:\s*[»”])?(?:\s*\[\d{1,2}(?:\s*[,;]\s*\d{1,2})*\])?\.?(?=\s|$)")
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 _WORDS = re.compile(r"[a-z0-9]{4,}")
 _ROW = re.compile(r"^\s*\|.*\|\s*$")
@@ -35,6 +37,15 @@ REASONING = Text("Raisonnement :", "Reasoning:")
 ANSWER = Text("Réponse :", "Answer:")
 CHECK = Text("Pour vérifier que tu as compris : peux-tu expliquer avec tes mots « {section} » ?",
              "To check you understood: can you explain “{section}” in your own words?")
+
+
+def segments(line: str) -> list[str]:
+    """The sentences of one line of text."""
+    out, start = [], 0
+    for end in _END.finditer(line):
+        out.append(line[start:end.end()].strip())
+        start = end.end()
+    return [piece for piece in out + [line[start:].strip()] if piece]
 
 
 def sentences(text: str) -> list[str]:
@@ -50,7 +61,7 @@ def sentences(text: str) -> list[str]:
         line = _ANSWER_LINE.sub("", _BULLET.sub("", line)).strip()
         if re.fullmatch(r"(?i)(raisonnement|reasoning)\s*:?", line):
             continue
-        out += [p.strip() for p in _SEGMENTS.split(line) if p.strip()]
+        out += segments(line)
     return out
 
 
@@ -181,7 +192,7 @@ def _row_sentences(row: list[str]) -> list[str]:
     """A table row's sentences: its label kept before a one-sentence explanation ("Clair : il dit..."); a
     number or the question repeated as a label is left out, and a longer explanation gives its sentences."""
     label = " ".join(c for c in row[:-1] if c and not _LABEL_ONLY.match(c))
-    pieces = [p.strip() for p in _SEGMENTS.split(row[-1]) if p.strip()] if row else []
+    pieces = segments(row[-1]) if row else []
     if not pieces:
         return [label] if label else []
     return [f"{label} : {pieces[0]}"] if label and len(pieces) == 1 else pieces
