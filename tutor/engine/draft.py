@@ -19,10 +19,15 @@ _FIRST = re.compile(r"^(.+?\?)(?:\s+|$)", re.DOTALL)
 SAME_WORDS = 0.8  # share of the question's content words a sentence must repeat, and no more than these
 
 
+# A label the model starts after its answer's last sentence, as if a new exchange began ("… fluently [1]. Answer").
+_TRAILING_LABEL = re.compile(r"(?:(?<=[.!?\]»”])\s+|\s*\n\s*)\**(?:answer|réponse|reponse|question|source|extrait)s?"
+                             r"\s*\**\s*:?\s*\**\s*$", re.IGNORECASE)
+
+
 def without_markup(draft: str) -> str:
     """The draft without the prompt's own markup that the model sometimes copies: the decline marker written
-    after an answer, and the fence around the extracts ("… [1]. >>>")."""
-    return draft.replace(MARKER, "").replace(OPEN, "").replace(CLOSE, "").strip()
+    after an answer, the fence around the extracts ("… [1]. >>>"), and a label it starts after the answer."""
+    return _TRAILING_LABEL.sub("", draft.replace(MARKER, "").replace(OPEN, "").replace(CLOSE, "").strip())
 
 
 def strip_echo(question: str, draft: str) -> str:
