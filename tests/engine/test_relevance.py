@@ -40,6 +40,12 @@ def test_a_conjugated_verb_is_found_through_its_dictionary_form():
     assert coverage("Un modèle de langage peut-il chanter ?", [extract]) < 1.0
 
 
+def test_a_word_shortened_as_in_a_chat_is_found_as_the_start_of_the_courses_word():
+    extract = "La différence entre un prompt et une inférence : le prompt donne des informations au modèle."
+    assert coverage("la diff entre prompt et inférence ? des infos stp", [extract]) == 1.0
+    assert coverage("la dif entre prompt et inférence", [extract]) < 1.0  # three letters say too little
+
+
 def test_elisions_typed_without_their_apostrophe_are_split_only_before_a_word_of_the_course():
     vocabulary = set(analyze(EXTRACT + " L'inférence est la réponse. L'extraction d'informations."))
     assert unglue("cest quoi linference", vocabulary) == "cest quoi l'inference"

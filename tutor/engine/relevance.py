@@ -70,10 +70,12 @@ def _edit1(a: str, b: str) -> bool:
 
 
 def found(stem: str, vocabulary: set[str]) -> bool:
-    """A question's stem is in the extracts: as is, or within one slip of a long word ("promt", "modle")."""
+    """A question's stem is in the extracts: as is, within one slip of a long word ("promt", "modle"), or as the
+    start of a longer one, the way chat shortens words ("diff", "infos", "appli")."""
     if stem in vocabulary:
         return True
-    return len(stem) >= 5 and any(_edit1(stem, word) for word in vocabulary if abs(len(word) - len(stem)) <= 1)
+    return len(stem) >= 4 and any(word.startswith(stem) for word in vocabulary) or \
+        len(stem) >= 5 and any(_edit1(stem, word) for word in vocabulary if abs(len(word) - len(stem)) <= 1)
 
 
 def question_terms(question: str) -> list[set[str]]:
