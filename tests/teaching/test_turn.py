@@ -166,3 +166,5 @@ def test_a_statement_is_checked_against_the_lesson_that_names_its_subject(semant
     wrong = teacher(semantic, verdicts=[1.0]).ask("On m'a dit qu'Amazon Titan sert à générer des images, c'est juste ?",
                                                   Session())
     assert wrong.grade["verdict"] == "incorrect" and "Amazon Titan : conçu pour traiter le langage naturel" in wrong.answer
+    # ...and where the claim belongs: the sentence that says it, of another model, quoted too.
+    assert "\n> Stable Diffusion : utilisé pour la génération d'images" in wrong.answer

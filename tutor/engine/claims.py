@@ -200,13 +200,20 @@ def names_swapped(claim: str, reference: str) -> bool:
     Diffusion traite le langage naturel" against "Amazon Titan : conçu pour traiter le langage naturel").
     A reference that never names what the claim names is silent about it, which is no swap ("Stable
     Diffusion génère des images" against "on utilise Amazon SageMaker Studio pour générer des images")."""
+    return swapped_with(claim, reference) is not None
+
+
+def swapped_with(claim: str, reference: str) -> str | None:
+    """The reference's unit that says what the claim says, of another named thing than the claim's (the sentence
+    that shows a learner where their claim belongs: "Stable Diffusion : utilisé pour la génération d'images"
+    for "Amazon Titan génère des images"); None when the claim's names are not swapped (`names_swapped`)."""
     said = names(claim)
     if not said or not _named(said, names(reference)):
-        return False
+        return None
     rest = _NAME.sub(" ", claim.replace("**", ""))
     unit = aligned(rest, reference, 1) if analyze(rest) else []
     stated = names(unit[0]) if unit else set()
-    return bool(stated) and not _named(said, stated)
+    return unit[0] if stated and not _named(said, stated) else None
 
 
 def named_in(claim: str, reference: str) -> bool:

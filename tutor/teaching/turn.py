@@ -13,7 +13,7 @@ import time
 from collections.abc import Iterator
 
 from tutor.engine.citations import course_words
-from tutor.engine.claims import aligned, names
+from tutor.engine.claims import aligned, names, swapped_with
 from tutor.engine.events import Done, Event, Found
 from tutor.engine.input import clean_question
 from tutor.engine.result import AskOptions, Citation, RetrievedChunk, TutorResult
@@ -276,9 +276,11 @@ class Teacher:
         label = {"supported": "correct", "contradicted": "incorrect"}.get(verdict.label, "unknown")
         quote = course_words(verdict.evidence, chunk.embed_text) if verdict.evidence else None
         quote = quote or course_words(aligned(claim, chunk.text, 1)[0], chunk.text) or chunk.text
+        if verdict.reason == "name" and (other := swapped_with(claim, chunk.embed_text)):  # where the claim belongs
+            quote += "\n" + (course_words(other, chunk.embed_text) or other)
         if language != retrieval.snapshot.language:  # the course's words, in the learner's language if it holds
             quote = self.tutor.translate(quote, language) or quote
-        body = f"{feedback.STATEMENT[label].get(language)}\n\n> {quote}\n\n_" \
+        body = f"{feedback.STATEMENT[label].get(language)}\n\n> {quote.replace(chr(10), chr(10) + '> ')}\n\n_" \
                f"{feedback.SOURCE.get(language, lesson=chunk.lesson_title, section=chunk.section)}_"
         record = None
         if label in ("correct", "incorrect"):
