@@ -125,6 +125,7 @@ class RelevancePolicy:
         from tutor.providers import embedding_model_name
 
         fitted = calibrations().get(embedding_model_name(settings.embeddings))
+        dictionary_forms("savent")  # the French dictionary (0.8 s, ~70 MB) is read now, not at the first question
         return cls(fitted["weights"], fitted["threshold"], fitted.get("cross_language_dense")) if fitted else cls(None)
 
     def signals(self, retrieval: Retrieval) -> Signals:
