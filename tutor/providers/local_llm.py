@@ -32,7 +32,7 @@ _LOCK = threading.Lock()
 _LOADED: dict[tuple, Any] = {}
 
 
-def _llama(path: str, n_ctx: int, threads: int, flash_attention: bool = True):
+def _llama(path: str, n_ctx: int, threads: int, flash_attention: bool):
     key = (path, n_ctx, threads, flash_attention)
     with _LOCK:
         if key not in _LOADED:
