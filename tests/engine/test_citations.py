@@ -31,6 +31,21 @@ def test_grouped_markers_and_list_numbers():
     assert check.sentences[0].supported is None  # "Les parties :" is a header, not a claim
 
 
+def test_a_dropped_list_item_takes_its_number_with_it():
+    unsupported = SimpleNamespace(label="unsupported", evidence="", reason="no_support")
+
+    def judge(sentence, n):
+        return SUPPORTED if "Stable Diffusion" in sentence else unsupported
+
+    answer = ("Étapes :\n1. Connectez-vous à votre compte Amazon et configurez le service [2].\n"
+              "2. Stable Diffusion génère des images [2].")
+    check = check_citations(answer, EXTRACTS, judge=judge)
+    assert check.answer == "Étapes :\n2. Stable Diffusion génère des images [2]."  # no empty "1." is left
+    assert [c.outcome for c in check.judged] == ["dropped", "kept"]
+    # an item's number is its marker, not a number the claim gives (the extract has no "2")
+    assert check_citations("12. Stable Diffusion génère des images [2].", EXTRACTS).used == [2]
+
+
 def test_invented_sentences_and_numbers_are_unsupported():
     check = check_citations("Amazon Titan possède 100 paramètres [2]. La capitale de l'Australie est Sydney.",
                             EXTRACTS)

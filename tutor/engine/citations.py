@@ -19,7 +19,8 @@ from tutor.text import cited as cited_numbers
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _LINK = re.compile(r"(?:https?://|www\.)[^\s()\[\]<>«»\"]+", re.IGNORECASE)
-SEGMENTS = re.compile(r"(\n+|(?<=[.!?…])\s+)")
+# A sentence ends at a line break or after . ! ? … ; not after a list item's number ("1. Téléchargez…").
+SEGMENTS = re.compile(r"(\n+|(?<=[.!?…])(?<!^\d\.)(?<!^\d\d\.)\s+)", re.MULTILINE)
 MIN_OVERLAP = 0.5  # share of a sentence's content words found in the extract
 MIN_WORDS = 3  # shorter segments ("Les quatre parties sont :") are neither supported nor unsupported
 
@@ -101,8 +102,10 @@ def check_citations(
         if i % 2 == 1 or not part.strip():  # separators and blanks are kept as they are
             out.append(part)
             continue
+        item = ITEM.match(part)  # a list item's marker is kept as it is, and is not a number of the claim
+        marker = item.group(0) if item else ""
         cited = cited_numbers(part)
-        bare = strip_citations(part).rstrip()
+        bare = strip_citations(part[len(marker):]).rstrip()
         words = set(analyze(bare))
         numbers, links = set(_NUMBER.findall(bare)), links_in(bare)
         scores = [_overlap(words, ew) for ew in extract_words]
@@ -150,7 +153,7 @@ def check_citations(
             if out and i > 0 and out[-1].strip() == "":
                 out.pop()  # the separator before a dropped sentence goes with it
             continue
-        out.append(shown)
+        out.append(marker + shown)
     return CitationCheck("".join(out).strip(), used, dropped, checks)
 
 
