@@ -20,6 +20,10 @@ TRAINING = ("Exemples et LLM — Les LLM\nLes LLM sont formés sur des milliers 
     ("Les LLM sont formés sur des milliers de mots.", "contradicted", "quantity"),  # a changed amount
     ("Les LLM sont formés pour une tâche unique.", "contradicted", "polarity"),
     ("Les LLM coûtent des millions d'euros à entraîner chaque année en Europe.", "unsupported", "coverage"),
+    # a ranking or a price is a fact the extract must give, like an amount
+    ("Amazon Titan est le plus utilisé des modèles conçus pour traiter le langage naturel.", "unsupported", "quantity"),
+    ("Stable Diffusion, gratuit, est utilisé pour la génération d'images.", "unsupported", "quantity"),
+    ("Amazon Titan is the best model designed to process natural language.", "unsupported", "quantity"),
 ])
 def test_each_rule_sees_what_shared_words_hide(claim, label, reason):
     reference = EXAMPLES if "Titan" in claim or "Stable" in claim else TRAINING
@@ -72,6 +76,9 @@ def test_a_scale_word_is_read_in_the_language_of_its_own_phrase():
     assert quantity_mismatch("des billions de mots", "des milliers de milliards de mots") is None
     assert quantity_mismatch("a few thousand words", reference) == "changed"
     assert quantity_mismatch("des billions de mots", reference) is None  # the French billion is 10^12
+    # a comparative ("un meilleur résultat") ranks nothing; a superlative does, the same one as the extract's is no change
+    assert quantity_mismatch("pour obtenir un meilleur résultat", "pour un meilleur résultat") is None
+    assert quantity_mismatch("la plus précise", "la méthode la plus précise") is None
 
 
 def test_two_steps_the_other_way_round_contradict_the_extract_and_the_same_order_does_not():

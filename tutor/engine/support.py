@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from tutor.engine.claims import aligned, named_in, names, names_swapped, overlap, polarity_conflict, quantities, units
+from tutor.engine.amounts import quantities
+from tutor.engine.claims import aligned, named_in, names, names_swapped, overlap, polarity_conflict, units
 from tutor.engine.sequence import order_swapped
 from tutor.text import analyze
 

@@ -24,7 +24,8 @@ from pathlib import Path
 
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from tutor.engine.claims import NUMBER_WORDS, binding, polarity_conflict
+from tutor.engine.amounts import NUMBER_WORDS
+from tutor.engine.claims import binding, polarity_conflict
 from tutor.engine.relevance import found
 from tutor.engine.support import quantity_mismatch
 from tutor.text import analyze, fold
