@@ -11,7 +11,7 @@ from tutor.engine.result import AskOptions, TutorResult
 from tutor.engine.retrieval import Retrieval
 from tutor.engine.tutor import Tutor
 from tutor.errors import LearnerError
-from tutor.text import strip_citations
+from tutor.text import cited, strip_citations
 
 
 def make_tutor(settings, *responses, **llm):
@@ -110,11 +110,15 @@ def test_the_model_marker_becomes_a_decline(indexed):
     assert events[-1].result.refused and events[-1].result.refusal_reason == "model_declined"
 
 
-@pytest.mark.parametrize("tail", [" >>>", " >>><<<", "\n<<< HORS_COURS", " Answer", "\n**Réponse :**"])
+@pytest.mark.parametrize("tail", [" >>>", " >>><<<", "\n<<< HORS_COURS", " Answer", "\n**Réponse :**", "<cite> Answer [1]"])
 def test_the_prompts_markup_copied_after_an_answer_is_not_shown(indexed, tail):
-    tutor = make_tutor(indexed, f"Les LLM sont formés sur des milliers de milliards de mots [1].{tail}")
+    draft = "Les LLM sont formés sur des milliers de milliards de mots [1]."
+    if tail.startswith("<cite>"):  # the label between the sentence and its citation: the citation stays
+        draft, tail = draft.replace(" [1]", ""), tail.removeprefix("<cite>")
+    tutor = make_tutor(indexed, f"{draft}{tail}")
     result = tutor.ask("Sur combien de mots les LLM sont-ils formés ?")
     assert not result.refused and strip_citations(result.answer) == "Les LLM sont formés sur des milliers de milliards de mots."
+    assert cited(result.answer)  # the sentence keeps its citation
 
 
 def test_an_answer_no_extract_supports_is_not_passed_off_as_the_course(indexed):

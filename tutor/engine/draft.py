@@ -19,15 +19,21 @@ _FIRST = re.compile(r"^(.+?\?)(?:\s+|$)", re.DOTALL)
 SAME_WORDS = 0.8  # share of the question's content words a sentence must repeat, and no more than these
 
 
-# A label the model starts after its answer's last sentence, as if a new exchange began ("… fluently [1]. Answer").
-_TRAILING_LABEL = re.compile(r"(?:(?<=[.!?\]»”])\s+|\s*\n\s*)\**(?:answer|réponse|reponse|question|source|extrait)s?"
-                             r"\s*\**\s*:?\s*\**\s*$", re.IGNORECASE)
+# A label the model starts after its answer's last sentence, as if a new exchange began ("… fluently [1]. Answer"),
+# sometimes with the sentence's citation after it ("… fluently. Answer [1]": the citation goes back to the sentence).
+_TRAILING_LABEL = re.compile(r"(?P<end>[.!?])?(?:(?<=[.!?\]»”])\s+|\s*\n\s*)\**(?:answer|réponse|reponse|question|source|"
+                             r"extrait)s?\s*\**\s*:?\s*\**\s*(?P<cite>\[[\d,\s]+\])?\s*$", re.IGNORECASE)
+
+
+def _cited_end(match: re.Match) -> str:
+    cite, end = match.group("cite"), match.group("end") or ""
+    return f" {cite}{end}" if cite else end
 
 
 def without_markup(draft: str) -> str:
     """The draft without the prompt's own markup that the model sometimes copies: the decline marker written
     after an answer, the fence around the extracts ("… [1]. >>>"), and a label it starts after the answer."""
-    return _TRAILING_LABEL.sub("", draft.replace(MARKER, "").replace(OPEN, "").replace(CLOSE, "").strip())
+    return _TRAILING_LABEL.sub(_cited_end, draft.replace(MARKER, "").replace(OPEN, "").replace(CLOSE, "").strip())
 
 
 def strip_echo(question: str, draft: str) -> str:
