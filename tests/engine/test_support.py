@@ -92,3 +92,23 @@ def test_two_steps_the_other_way_round_contradict_the_extract_and_the_same_order
     assert not order_swapped("On préentraîne d'abord le modèle sur des données, ensuite il sert à des tâches en aval.",
                              reference)
     assert not order_swapped("Un modèle de base sert à plusieurs tâches en aval.", reference)  # no order given
+
+
+def test_an_amount_the_extract_counts_said_as_a_lot_is_repaired_with_the_extracts_sentence():
+    reference = ("Exemples et LLM — Les LLM\nLes **grands modèles de langage** (LLM) sont un sous-ensemble des "
+                 "modèles de base. Ils sont formés sur des milliers de milliards de mots, ce qui leur permet de "
+                 "comprendre et de générer du texte.")
+    vague = SupportJudge(llm=None).check("Les LLM sont formés sur un très grand volume de texte.", reference)
+    assert (vague.label, vague.reason) == ("contradicted", "quantity")
+    assert "milliers de milliards" in vague.evidence  # the sentence that gives the amount, not the one saying "grands"
+    # the reference's own size words ("les grands modèles de langage") are its wording, not a lost amount
+    own = SupportJudge(llm=None).check("Les grands modèles de langage comprennent et génèrent du texte.", reference)
+    assert own.label == "supported"
+
+
+def test_a_translation_is_given_the_amounts_named_in_its_language():
+    from tutor.engine.amounts import scale_names
+    assert scale_names("des milliers de milliards de mots", "fr", "en") == "des trillions de mots"
+    assert scale_names("des billions de mots", "fr", "en") == "des trillions de mots"  # the French billion
+    assert scale_names("trained on trillions of words", "en", "fr") == "trained on milliers de milliards of words"
+    assert scale_names("des milliers de milliards de mots", "fr", "fr") == "des milliers de milliards de mots"

@@ -119,3 +119,51 @@ def _noun_after(words: list[str], start: int) -> str:
         stems = analyze(word)
         return stems[0] if stems else ""
     return ""
+
+
+SIZED = ("big", "small")  # amounts said with a word, not counted
+
+
+def vaguer(claim: str, evidence: str, reference: str = "") -> bool:
+    """The claim sizes with a word ("un très grand volume de texte") what the evidence counts ("des milliers
+    de milliards de mots"), and counts nothing itself: the amount the course gives is lost. A size the
+    reference says too is its own wording, not a lost amount ("les grands modèles de langage")."""
+    said = quantities(claim)
+    own = {q for q in quantities(reference or evidence) if q.value in SIZED}
+    counted = [q for q in quantities(evidence) if q.value not in SIZED + ("rank", "price")]
+    vague = [q for q in said if q.value == "big" and q not in own]
+    return bool(counted and vague) and all(q.value in SIZED for q in said)
+
+
+def unsized(text: str) -> str:
+    """The text without its size words, to find what it sizes ("un très grand volume de texte" -> "un volume
+    de texte") rather than other sentences that say "grand"."""
+    return " ".join(w for w in tokens(text) if fold(w) not in _SIZE and fold(w) not in ("tres", "very"))
+
+
+# How each language names a power of ten, for a translation to keep the amount ("milliers de milliards" is
+# "trillions", not "millions of billions").
+SCALE_NAMES = {"fr": {3: "milliers", 6: "millions", 9: "milliards", 12: "milliers de milliards"},
+               "en": {3: "thousands", 6: "millions", 9: "billions", 12: "trillions"}}
+
+
+def scale_names(text: str, source: str, target: str) -> str:
+    """`text` with its scale phrases named as `target` names them ("des milliers de milliards de mots" ->
+    "des trillions de mots" for English): a translation then keeps the amount, which a small model
+    translating "milliers de milliards" does not (it wrote "millions of billions", then "millions")."""
+    names = SCALE_NAMES.get(target, {})
+
+    def named(match: re.Match) -> str:
+        phrase = match.group(0)
+        power = sum(_power(fold(w), source == "fr") for w in re.findall(r"\w+", phrase) if fold(w) in _POWERS)
+        return names.get(power, phrase)
+
+    return _SCALE_PHRASE.sub(named, text) if names and source != target else text
+
+
+def _power(word: str, french: bool) -> int:
+    return (_FRENCH_POWERS if french else {}).get(word, _POWERS[word])
+
+
+_SCALE = r"(?:dizaines|centaines|milliers|millions|milliards|billions|trillions|tens|hundreds|thousands)"
+_SCALE_PHRASE = re.compile(rf"\b{_SCALE}(?:\s+(?:de|d'|of)\s+{_SCALE})*\b", re.I)

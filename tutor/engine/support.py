@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from tutor.engine.amounts import quantities
+from tutor.engine.amounts import quantities, unsized, vaguer
 from tutor.engine.claims import aligned, named_in, names, names_swapped, overlap, polarity_conflict, units
 from tutor.engine.sequence import order_swapped
 from tutor.text import analyze
@@ -70,6 +70,9 @@ class SupportJudge:
         mismatch = quantity_mismatch(claim, reference)
         if mismatch:
             return Verdict("contradicted" if mismatch == "changed" else "unsupported", "quantity", 0.0, evidence)
+        counted = next((unit for unit in aligned(unsized(claim), _body(reference), 2) if vaguer(claim, unit, reference)), None)
+        if counted:  # the course's amount said as "a lot": repaired with the sentence that gives it
+            return Verdict("contradicted", "quantity", 0.0, counted)
         if best and polarity_conflict(claim, best[0]):
             return Verdict("contradicted", "polarity", 0.0, evidence)
         if best and order_swapped(claim, best[0]):

@@ -16,6 +16,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 
+from tutor.engine.amounts import scale_names
 from tutor.engine.citations import ITEM, SEGMENTS, course_words, quotation, with_markers
 from tutor.engine.relevance import SUPPORT_SIMILARITY
 from tutor.engine.retrieval import EN_FR_TERMS
@@ -109,7 +110,8 @@ class Translator:
         if self.threshold is None or not sentence.strip():
             return None
         terms = glossary(sentence, target)
-        parts = self.prompt.render(target=self.prompt.message(target), sentence=sentence.strip(),
+        source = "fr" if target == "en" else "en"  # its amounts named in `target` already (code, not the model)
+        parts = self.prompt.render(target=self.prompt.message(target), sentence=scale_names(sentence, source, target).strip(),
                                    glossary=f"Course terms:\n{terms}" if terms else "")
         reply = "".join(self.llm.stream(parts.messages(), max_tokens=MAX_TOKENS))
         text = re.sub(r"^\W*(?:english|french|fran[cç]ais|anglais)\s*:\s*", "", reply.strip(), flags=re.I)
