@@ -76,6 +76,21 @@ def test_an_uncited_list_whose_heading_only_shares_some_of_the_question_is_not_a
     assert complete(question, answer, [TASKS, DEFINITION], [2], "fr") == (answer, [2])
 
 
+def test_an_answer_that_points_at_a_list_by_its_heading_without_giving_it_gets_the_list():
+    # a follow-up's words do not name the list; the answer does, vaguely ("diverses tâches en aval")
+    answer = "Un modèle de base peut réaliser diverses tâches en aval [2]."
+    completed, used = complete("Et il peut faire quoi ensuite ?", answer, [TASKS, DEFINITION], [2], "fr")
+    assert "Le cours en cite cinq :" in completed and "« la synthèse de données" in completed and used == [2, 1]
+    # not when the answer only names the heading's subject ("Les modèles de base"), nor without a vague word
+    general = ("Modèles traditionnels et modèles de base — Les modèles de base\n"
+               "- **Polyvalence** : un seul modèle de base peut accomplir plusieurs tâches.\n"
+               "- **Efficacité** : moins de ressources informatiques.")
+    extraction = "L'extraction d'informations permet à un modèle de base d'effectuer différentes tâches [1]."
+    assert complete("À quoi sert l'extraction d'informations ?", extraction, [TASKS, general], [1], "fr")[0] == extraction
+    precise = "Un modèle de base réalise les tâches en aval pour lesquelles on l'utilise ensuite [2]."
+    assert complete("Et il peut faire quoi ensuite ?", precise, [TASKS, DEFINITION], [2], "fr")[0] == precise
+
+
 def test_missing_items_go_through_translate_and_stay_in_the_course_words_when_no_translation_holds():
     translations = {"la synthèse de données : résumer de longues informations complexes":
                     "data synthesis: summarising long, complex information"}

@@ -10,7 +10,8 @@ the list's heading and lead than with any single item, and:
   and the heading and lead hold nearly all of its words (those that name the course, "le cours cite", and
   those that ask for the list's size or kind, "combien de types", aside): then the extract may be
   uncited, the answer may name none of the items, and the whole list is given with its count ("Le cours
-  en cite cinq : ..."), which also answers "combien". A question typed without its apostrophes
+  en cite cinq : ..."), which also answers "combien". So is an answer that points at the list by its
+  heading without giving it ("diverses tâches en aval"). A question typed without its apostrophes
   ("lextraction dinformations") is read as the course writes it.
 A question that names one of the items (its term) is about that item.
 """
@@ -34,6 +35,9 @@ OWN_WORDS = 0.8  # the share of the question's words a list's heading and lead m
 # Words that ask for a list's size or kind ("combien de types de tâches"), not for its subject: they do not
 # count against the heading.
 KIND_WORDS = frozenset(analyze("combien type genre catégorie liste nombre how many kinds categories list number"))
+# Words with which an answer points at a list without giving it ("diverses tâches en aval", "several parts").
+VAGUE = frozenset("divers diverses differents differentes plusieurs nombreux nombreuses multiples various several "
+                  "many multiple different".split())
 
 
 def entries(text: str) -> list[tuple[str, str]]:
@@ -104,12 +108,14 @@ def complete(question: str, answer: str, extracts: list[str], cited: list[int], 
         found = [mentioned(t, d, answer_words, answer_folded) for t, d in items]
         if all(found):
             continue
+        titled = set(analyze(heading(extracts[n - 1])))
+        # The answer points at the list by its heading and gives none of it ("diverses tâches en aval").
+        pointed = len(titled) >= 3 and titled <= answer_words and not any(found) and bool(VAGUE & set(answer_folded.split()))
         on_list = len(question_words & set(analyze(lead(extracts[n - 1]))))
         on_item = max(len(question_words & set(analyze(f"{t} {d}"))) for t, d in items)
-        if on_list <= on_item or any(said(t, question_words, fold(question)) for t, _ in items):
+        if (on_list <= on_item and not pointed) or any(said(t, question_words, fold(question)) for t, _ in items):
             continue  # the question is about one item, not the list
-        titled = set(analyze(heading(extracts[n - 1])))
-        own = bool(titled) and titled <= question_words and on_list >= OWN_WORDS * len(question_words)
+        own = pointed or (bool(titled) and titled <= question_words and on_list >= OWN_WORDS * len(question_words))
         if not own and (n not in cited or not any(found)):
             continue
         missing = [f"{plain(t)} : {plain(d)}" for (t, d), ok in zip(items, found) if own or not ok]
