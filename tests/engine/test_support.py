@@ -112,3 +112,22 @@ def test_a_translation_is_given_the_amounts_named_in_its_language():
     assert scale_names("des billions de mots", "fr", "en") == "des trillions de mots"  # the French billion
     assert scale_names("trained on trillions of words", "en", "fr") == "trained on milliers de milliards of words"
     assert scale_names("des milliers de milliards de mots", "fr", "fr") == "des milliers de milliards de mots"
+
+
+COMPARED = ("Modèles traditionnels de machine learning et modèles de base — Les modèles de base\n"
+            "- **Polyvalence** : un seul modèle de base peut accomplir **plusieurs tâches**.\n"
+            "- **Efficacité** : il faut moins de ressources informatiques pour ajuster un modèle existant.")
+
+
+@pytest.mark.parametrize("claim, label", [
+    # what the section says of its side, said of the other side its lesson compares: no proper name to see
+    ("Un modèle traditionnel de machine learning peut accomplir plusieurs tâches à lui seul.", "contradicted"),
+    ("Un modèle de base peut accomplir plusieurs tâches.", "supported"),
+    ("Contrairement au modèle traditionnel de machine learning, un modèle de base peut accomplir plusieurs tâches.",
+     "supported"),  # the claim names the section's side too
+])
+def test_a_claim_about_the_other_side_of_a_lessons_comparison_contradicts_the_section(claim, label):
+    verdict = SupportJudge(llm=None).check(claim, COMPARED)
+    assert verdict.label == label, verdict
+    if label == "contradicted":
+        assert verdict.reason == "name" and "un seul modèle de base peut accomplir" in verdict.evidence

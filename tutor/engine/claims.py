@@ -122,6 +122,30 @@ def swapped_with(claim: str, reference: str) -> str | None:
     return unit[0] if stated and not _named(said, stated) else None
 
 
+_SIDES = re.compile(r"\s+(?:et|and|vs\.?|versus)\s+", re.I)
+
+
+def subject_swapped(claim: str, reference: str) -> str | None:
+    """The reference's unit that says what the claim says, of the other subject its lesson compares: a lesson
+    titled "Modèles traditionnels de machine learning et modèles de base", in its section "Les modèles de
+    base", says "un seul modèle de base peut accomplir plusieurs tâches"; "un modèle traditionnel peut
+    accomplir plusieurs tâches" says it of the other side. None when the reference has no such heading
+    ("Lesson — Section"), when the claim names the section's subject too, or when the unit names the claim's."""
+    first = reference.split("\n", 1)[0]
+    if " — " not in first:
+        return None
+    title, section = first.split(" — ", 1)
+    sides = [side for side in (set(analyze(part)) for part in _SIDES.split(title)) if side]
+    about = set(analyze(section.split(">")[-1]))
+    this = next((side for side in sides if about and (side <= about or about <= side)), None)
+    words = set(analyze(claim))
+    other = next((side for side in sides if side is not this and side <= words and not side <= about), None)
+    if this is None or other is None or this <= words:
+        return None
+    unit = aligned(" ".join(w for w in analyze(claim) if w not in other), reference.split("\n", 1)[1], 1)
+    return unit[0] if unit and not other <= set(analyze(unit[0])) else None
+
+
 def named_in(claim: str, reference: str) -> bool:
     """The reference names one of the things the claim names (True when the claim names nothing)."""
     said = names(claim)

@@ -7,8 +7,9 @@ swapped subject or a changed number, so the verdict comes from checks that can:
 - quantities: every amount the claim states must be one the reference states for the same thing,
 - polarity: a claim that denies what the reference affirms (or the reverse) contradicts it,
 - order: a claim that puts the reference's two steps the other way round contradicts it (tutor.engine.sequence),
-- names: a claim that says of one named thing what the reference says of another contradicts it; one
-  about a thing the reference never names is unsupported (the reference is silent about it),
+- names: a claim that says of one named thing what the reference says of another contradicts it (so does
+  one that says of one side of a lesson's comparison what the section says of the other); one about a thing
+  the reference never names is unsupported (the reference is silent about it),
 - the model's reading: for what rules cannot see, the chat model says whether the reference states the
   claim, as a probability read from its next-token distribution (tutor.providers.chat.ChatProvider.choose).
 """
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from langchain_core.messages import HumanMessage, SystemMessage
 
 from tutor.engine.amounts import quantities, unsized, vaguer
-from tutor.engine.claims import aligned, named_in, names, names_swapped, overlap, polarity_conflict, units
+from tutor.engine.claims import aligned, named_in, names, names_swapped, overlap, polarity_conflict, subject_swapped, units
 from tutor.engine.sequence import order_swapped
 from tutor.text import analyze
 
@@ -79,6 +80,8 @@ class SupportJudge:
             return Verdict("contradicted", "order", 0.0, evidence)
         if names_swapped(claim, reference):
             return Verdict("contradicted", "name", 0.0, evidence)
+        if swapped := subject_swapped(claim, reference):  # said of the other side of the lesson's comparison
+            return Verdict("contradicted", "name", 0.0, swapped)
         if not named_in(claim, reference):  # what the claim says of a thing the reference never names
             return Verdict("unsupported", "name", 0.0, evidence)
         if self.llm is None or (best and _in_order(analyze(claim), analyze(best[0]))):

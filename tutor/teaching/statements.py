@@ -45,16 +45,20 @@ def chosen(claim: str, verdicts: list, said: set[str]):
     """The (verdict, chunk) that answers a statement, among each lesson section's verdict on it: supported,
     then contradicted, then unsupported (the section naming what the claim names first, then the surest),
     unless the confirmation is the model's reading and a rule contradicts the claim on a sentence that
-    covers as much of it."""
+    covers as much of it. Of several contradicting sections, the one that says the most of the claim (its
+    own subject's: "Les modèles de base" for a claim about them) gives the correction."""
     ranked = sorted(verdicts, key=lambda v: ({"supported": 0, "contradicted": 1, "unsupported": 2}[v[0].label],
                                              not (said & names(v[1].embed_text)), -v[0].score))
     best = ranked[0]
-    if best[0].label != "supported" or best[0].reason != "model":
-        return best
     words = set(analyze(claim))
 
     def cover(pair) -> int:
         return len(words & set(analyze(f"{pair[1].section} {pair[0].evidence}")))
+
+    if best[0].label == "contradicted":  # the section about the claim's own subject corrects it best
+        return max((v for v in ranked if v[0].label == "contradicted"), key=cover)
+    if best[0].label != "supported" or best[0].reason != "model":
+        return best
 
     rules = [v for v in ranked if v[0].label == "contradicted" and v[0].reason in _RULES and cover(v) >= cover(best)]
     return max(rules, key=cover) if rules else best
