@@ -68,7 +68,7 @@ def test_the_model_reads_a_list_as_a_list_and_the_heading_is_never_the_evidence(
 
 
 def test_a_scale_word_is_read_in_the_language_of_its_own_phrase():
-    from tutor.engine.support import quantity_mismatch
+    from tutor.engine.amounts import quantity_mismatch
 
     # An English expected answer followed by the French lesson's words reads as French as a whole.
     reference = "Trillions of words.\nmilliers de milliards de mots"

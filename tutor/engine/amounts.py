@@ -102,6 +102,21 @@ def quantities(text: str) -> list[Quantity]:
     return found
 
 
+def quantity_mismatch(claim: str, reference: str) -> str | None:
+    """"changed" when the claim gives another amount for something the reference counts, "added" when it
+    states an amount the reference has nowhere, else None."""
+    theirs = quantities(reference)
+    values = {q.value for q in theirs}
+    added = None
+    for q in quantities(claim):  # every amount: a changed one after an added one is still a change
+        same_thing = {t.value for t in theirs if q.noun and t.noun == q.noun}
+        if same_thing and q.value not in same_thing:
+            return "changed"
+        if not same_thing and q.value not in values and q.value not in ("big", "small"):
+            added = "added"
+    return added
+
+
 def _ranking(words: list[str], i: int) -> Quantity | None:
     """A superlative ranks things, a fact like an amount: "le plus utilisé", "la meilleure", "the best"."""
     word, before = words[i], words[i - 1] if i else ""

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from tutor.engine.amounts import quantities, unsized, vaguer
+from tutor.engine.amounts import quantity_mismatch, unsized, vaguer
 from tutor.engine.claims import aligned, named_in, names, names_swapped, overlap, polarity_conflict, subject_swapped, units
 from tutor.engine.sequence import order_swapped
 from tutor.text import analyze
@@ -125,18 +125,3 @@ def _in_order(claim: list[str], unit: list[str]) -> bool:
     which the rules above have already cleared of changed numbers and negations."""
     words = iter(unit)
     return bool(claim) and all(word in words for word in claim)
-
-
-def quantity_mismatch(claim: str, reference: str) -> str | None:
-    """"changed" when the claim gives another amount for something the reference counts, "added" when it
-    states an amount the reference has nowhere, else None."""
-    theirs = quantities(reference)
-    values = {q.value for q in theirs}
-    added = None
-    for q in quantities(claim):  # every amount: a changed one after an added one is still a change
-        same_thing = {t.value for t in theirs if q.noun and t.noun == q.noun}
-        if same_thing and q.value not in same_thing:
-            return "changed"
-        if not same_thing and q.value not in values and q.value not in ("big", "small"):
-            added = "added"
-    return added

@@ -16,11 +16,10 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 
-from tutor.engine.amounts import scale_names
+from tutor.engine.amounts import quantity_mismatch, scale_names
 from tutor.engine.citations import ITEM, SEGMENTS, course_words, quotation, with_markers
 from tutor.engine.relevance import SUPPORT_SIMILARITY
 from tutor.engine.retrieval import EN_FR_TERMS
-from tutor.engine.support import quantity_mismatch
 from tutor.i18n import detect_language
 from tutor.prompting.prompts import PromptFile
 from tutor.text import analyze, cited, fold, strip_citations

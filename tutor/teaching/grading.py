@@ -24,10 +24,9 @@ from pathlib import Path
 
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from tutor.engine.amounts import NUMBER_WORDS
+from tutor.engine.amounts import NUMBER_WORDS, quantity_mismatch
 from tutor.engine.claims import binding, polarity_conflict
 from tutor.engine.relevance import found
-from tutor.engine.support import quantity_mismatch
 from tutor.text import analyze, fold
 
 CORRECT, PARTIAL, INCORRECT = "correct", "partial", "incorrect"
