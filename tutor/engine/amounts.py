@@ -31,6 +31,7 @@ SIZE_WORDS = {
               "seul", "seule", "seuls", "seules", "unique", "uniques", "single", "only", "one"),
 }
 _SIZE = {word: kind for kind, words in SIZE_WORDS.items() for word in words}
+SIZED = tuple(SIZE_WORDS)  # amounts said with a word, not counted
 # French size words that follow the noun they size, after its article ("une tâche unique", "des quantités
 # immenses"; not "nécessitent d'énormes quantités").
 _ARTICLES = {"un", "une", "des", "le", "la", "les", "l'", "du", "d'"}
@@ -78,7 +79,7 @@ def quantities(text: str) -> list[Quantity]:
             # better than the text's, which a few words cannot give reliably.
             linking = {words[k] for k in range(i + 1, j + 1, 2) if k < len(words)}
             in_french = "de" in linking or (french and "of" not in linking)
-            power = sum((_FRENCH_POWERS if in_french else {}).get(w, _POWERS[w]) for w in phrase)
+            power = sum(_power(w, in_french) for w in phrase)
             found.append(Quantity(f"1e{power}", _noun_after(words, j)))
             i = j
             continue
@@ -112,7 +113,7 @@ def quantity_mismatch(claim: str, reference: str) -> str | None:
         same_thing = {t.value for t in theirs if q.noun and t.noun == q.noun}
         if same_thing and q.value not in same_thing:
             return "changed"
-        if not same_thing and q.value not in values and q.value not in ("big", "small"):
+        if not same_thing and q.value not in values and q.value not in SIZED:
             added = "added"
     return added
 
@@ -135,8 +136,6 @@ def _noun_after(words: list[str], start: int) -> str:
         return stems[0] if stems else ""
     return ""
 
-
-SIZED = ("big", "small")  # amounts said with a word, not counted
 
 
 def vaguer(claim: str, evidence: str, reference: str = "") -> bool:
@@ -180,5 +179,5 @@ def _power(word: str, french: bool) -> int:
     return (_FRENCH_POWERS if french else {}).get(word, _POWERS[word])
 
 
-_SCALE = r"(?:dizaines|centaines|milliers|millions|milliards|billions|trillions|tens|hundreds|thousands)"
+_SCALE = "(?:" + "|".join(sorted(set(SCALES))) + ")"
 _SCALE_PHRASE = re.compile(rf"\b{_SCALE}(?:\s+(?:de|d'|of)\s+{_SCALE})*\b", re.I)
