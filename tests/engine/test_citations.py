@@ -1,6 +1,6 @@
 from types import SimpleNamespace
 
-from tutor.engine.citations import check_citations
+from tutor.engine.citations import check_citations, renumbered
 
 SUPPORTED = SimpleNamespace(label="supported", evidence="", reason="")
 
@@ -40,10 +40,16 @@ def test_a_dropped_list_item_takes_its_number_with_it():
     answer = ("Étapes :\n1. Connectez-vous à votre compte Amazon et configurez le service [2].\n"
               "2. Stable Diffusion génère des images [2].")
     check = check_citations(answer, EXTRACTS, judge=judge)
-    assert check.answer == "Étapes :\n2. Stable Diffusion génère des images [2]."  # no empty "1." is left
+    assert check.answer == "Étapes :\n1. Stable Diffusion génère des images [2]."  # no empty "1.", nor a list from "2."
     assert [c.outcome for c in check.judged] == ["dropped", "kept"]
     # an item's number is its marker, not a number the claim gives (the extract has no "2")
     assert check_citations("12. Stable Diffusion génère des images [2].", EXTRACTS).used == [2]
+
+
+def test_numbered_lists_are_counted_again_after_a_dropped_item():
+    assert renumbered("Étapes :\n1. a\n3. b\n\n4. c\nEnsuite :\n2. d\n5) e") == \
+        "Étapes :\n1. a\n2. b\n\n3. c\nEnsuite :\n1. d\n2) e"
+    assert renumbered("En 2024. Les modèles\n- a") == "En 2024. Les modèles\n- a"
 
 
 def test_invented_sentences_and_numbers_are_unsupported():

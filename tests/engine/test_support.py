@@ -94,6 +94,22 @@ def test_two_steps_the_other_way_round_contradict_the_extract_and_the_same_order
     assert not order_swapped("Un modèle de base sert à plusieurs tâches en aval.", reference)  # no order given
 
 
+def test_two_terms_exchanged_around_the_extracts_own_words_contradict_it():
+    from tutor.engine.claims import roles_swapped
+    reference = ("Exemples et LLM — Les LLM\nLes **grands modèles de langage** (en anglais *Large Language Models*, "
+                 "**LLM**) sont un **sous-ensemble des modèles de base**, spécialisés dans le langage naturel.")
+    swapped = SupportJudge(llm=None).check("Les modèles de base sont un sous-ensemble des LLM.", reference)
+    assert (swapped.label, swapped.reason) == ("contradicted", "role")
+    assert "sous-ensemble des modèles de base" in swapped.evidence  # repaired with the extract's sentence
+    assert SupportJudge(llm=None).check("Les LLM sont un sous-ensemble des modèles de base.", reference).label == "supported"
+    assert roles_swapped("Foundation models are a subset of LLMs.", "LLMs are a subset of foundation models.")
+    # a passive turns the roles over; another verb, or the same order, swaps nothing
+    assert not roles_swapped("Le texte est généré par le modèle.", "Le modèle génère le texte.")
+    assert not roles_swapped("Un modèle reçoit une demande textuelle (prompt).",
+                             "Un prompt est une demande textuelle donnée à un modèle.")
+    assert not roles_swapped("Les LLM, un sous-ensemble des modèles de base.", "Les LLM sont un sous-ensemble des modèles de base.")
+
+
 def test_an_amount_the_extract_counts_said_as_a_lot_is_repaired_with_the_extracts_sentence():
     reference = ("Exemples et LLM — Les LLM\nLes **grands modèles de langage** (LLM) sont un sous-ensemble des "
                  "modèles de base. Ils sont formés sur des milliers de milliards de mots, ce qui leur permet de "

@@ -34,8 +34,17 @@ def test_more_where_the_lesson_says_less_is_wrong_whatever_the_model_reads():
 def test_the_lessons_words_put_together_otherwise_are_vetoed_by_the_reading(yes, verdict):
     expected = "Les LLM sont un sous-ensemble des modèles de base."
     grade = Grader(Reading(yes)).grade("Quel lien entre LLM et modèles de base ?", expected,
-                                       "Les modèles de base sont un sous-ensemble des LLM.")
+                                       "Les LLM contiennent un sous-ensemble : les modèles de base.")
     assert grade.verdict == verdict and grade.coverage == 1.0
+
+
+@pytest.mark.parametrize("answer", ["Les modèles de base sont un sous-ensemble des LLM.",
+                                    "Foundation models are a subset of LLMs."])
+def test_two_terms_exchanged_around_the_lessons_words_are_wrong_whatever_the_reading(answer):
+    expected = ("Les LLM sont un sous-ensemble des modèles de base." if answer.startswith("Les")
+                else "LLMs are a subset of foundation models.")
+    grade = Grader(Reading(0.99)).grade("Quel lien entre LLM et modèles de base ?", expected, answer)
+    assert (grade.verdict, grade.reason) == ("incorrect", "binding")
 
 
 def test_rather_than_is_a_denial_and_a_slip_is_still_the_word():

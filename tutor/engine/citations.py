@@ -154,10 +154,25 @@ def check_citations(
                 out.pop()  # the separator before a dropped sentence goes with it
             continue
         out.append(marker + shown)
-    return CitationCheck("".join(out).strip(), used, dropped, checks)
+    return CitationCheck(renumbered("".join(out).strip()), used, dropped, checks)
 
 
 ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
+_NUMBERED = re.compile(r"^(\s*)(\d+)([.)]\s)")
+
+
+def renumbered(text: str) -> str:
+    """The answer with each numbered list counted from 1 again, so that a dropped item leaves no gap ("2.",
+    "3." after "1." was dropped). A list runs over numbered lines and blank lines; any other line ends it."""
+    lines, n = text.split("\n"), 0
+    for i, line in enumerate(lines):
+        m = _NUMBERED.match(line)
+        if m:
+            n += 1
+            lines[i] = f"{m.group(1)}{n}{m.group(3)}{line[m.end():]}"
+        elif line.strip():
+            n = 0
+    return "\n".join(lines)
 
 
 def quotation(evidence: str, extract: str) -> str | None:

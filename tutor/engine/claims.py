@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from tutor.text import analyze, fold
+from tutor.text import analyze, fold, words
 
 _UNITS = re.compile(r"[^.!?;\n]+(?:[.!?;]+|\n|$)")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Þ«])")
@@ -224,3 +224,35 @@ def binding(claim: str, reference: str, terms: set[str]) -> tuple[int, int]:
                 else:
                     crossed += 1
     return kept, crossed
+
+
+_PASSIVE = {"par", "by"}
+
+
+def _sequence(clause: str) -> tuple[list[str], list[str]]:
+    """A clause's meaning words (stems) in order, and its words."""
+    said = words(clause)
+    return [s for w in said for s in analyze(w)], said
+
+
+def roles_swapped(claim: str, reference: str) -> bool:
+    """A clause of the claim that uses only words of a clause of the reference, in the reference's order but
+    for two groups exchanged around the same words ("les modèles de base sont un sous-ensemble des LLM"
+    against "les LLM sont un sous-ensemble des modèles de base"): the roles are swapped. A passive in one
+    text only ("est généré par" against "génère") turns roles over and is not read as a swap."""
+    references = [_sequence(piece) for piece in _CLAUSE.split(reference)[::2]]
+    for piece in _CLAUSE.split(claim)[::2]:
+        stems, said = _sequence(piece)
+        if len(stems) < 3 or len(set(stems)) < len(stems):
+            continue
+        for ref_stems, ref_said in references:
+            kept = [s for s in ref_stems if s in stems]
+            if sorted(kept) != sorted(stems) or kept == stems:
+                continue  # another word, a repeated one, or the same order
+            if (_PASSIVE & set(said)) != (_PASSIVE & set(ref_said)):
+                continue
+            n = len(stems)
+            if any(stems == kept[j:] + kept[i:j] + kept[:i] and kept[:i] != stems[:i]
+                   for i in range(1, n - 1) for j in range(i + 1, n)):
+                return True
+    return False

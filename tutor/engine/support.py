@@ -7,6 +7,8 @@ swapped subject or a changed number, so the verdict comes from checks that can:
 - quantities: every amount the claim states must be one the reference states for the same thing,
 - polarity: a claim that denies what the reference affirms (or the reverse) contradicts it,
 - order: a claim that puts the reference's two steps the other way round contradicts it (tutor.engine.sequence),
+- roles: a claim that exchanges two terms around the reference's own words ("les modèles de base sont un
+  sous-ensemble des LLM") contradicts it,
 - names: a claim that says of one named thing what the reference says of another contradicts it (so does
   one that says of one side of a lesson's comparison what the section says of the other); one about a thing
   the reference never names is unsupported (the reference is silent about it),
@@ -21,7 +23,17 @@ from dataclasses import dataclass
 from langchain_core.messages import HumanMessage, SystemMessage
 
 from tutor.engine.amounts import quantity_mismatch, unsized, vaguer
-from tutor.engine.claims import aligned, named_in, names, names_swapped, overlap, polarity_conflict, subject_swapped, units
+from tutor.engine.claims import (
+    aligned,
+    named_in,
+    names,
+    names_swapped,
+    overlap,
+    polarity_conflict,
+    roles_swapped,
+    subject_swapped,
+    units,
+)
 from tutor.engine.sequence import order_swapped
 from tutor.text import analyze
 
@@ -80,6 +92,8 @@ class SupportJudge:
             return Verdict("contradicted", "order", 0.0, evidence)
         if names_swapped(claim, reference):
             return Verdict("contradicted", "name", 0.0, evidence)
+        if best and roles_swapped(claim, best[0]):  # "les modèles de base sont un sous-ensemble des LLM"
+            return Verdict("contradicted", "role", 0.0, evidence)
         if swapped := subject_swapped(claim, reference):  # said of the other side of the lesson's comparison
             return Verdict("contradicted", "name", 0.0, swapped)
         if not named_in(claim, reference):  # what the claim says of a thing the reference never names

@@ -25,7 +25,7 @@ from pathlib import Path
 from langchain_core.messages import HumanMessage, SystemMessage
 
 from tutor.engine.amounts import NUMBER_WORDS, quantity_mismatch
-from tutor.engine.claims import binding, polarity_conflict
+from tutor.engine.claims import binding, polarity_conflict, roles_swapped
 from tutor.engine.relevance import found
 from tutor.text import analyze, fold
 
@@ -254,7 +254,7 @@ class Grader:
             return Grade(INCORRECT, "quantity" if changed else "polarity", 0.0)
         words = set(analyze(answer))
         kept, crossed = binding(answer, expected, words & set(analyze(expected)))
-        if crossed > kept:
+        if crossed > kept or roles_swapped(answer, expected):
             return Grade(INCORRECT, "binding", 0.0)
         if _yes_no(expected, answer):
             return Grade(CORRECT, "polarity", coverage_of(expected, answer))
