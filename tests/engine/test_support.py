@@ -107,7 +107,8 @@ def test_two_terms_exchanged_around_the_extracts_own_words_contradict_it():
     assert not roles_swapped("Le texte est généré par le modèle.", "Le modèle génère le texte.")
     assert not roles_swapped("Un modèle reçoit une demande textuelle (prompt).",
                              "Un prompt est une demande textuelle donnée à un modèle.")
-    assert not roles_swapped("Les LLM, un sous-ensemble des modèles de base.", "Les LLM sont un sous-ensemble des modèles de base.")
+    assert not roles_swapped("Les LLM, un sous-ensemble des modèles de base.",
+                             "Les LLM sont un sous-ensemble des modèles de base.")
 
 
 def test_an_amount_the_extract_counts_said_as_a_lot_is_repaired_with_the_extracts_sentence():

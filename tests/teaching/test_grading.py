@@ -38,6 +38,13 @@ def test_the_lessons_words_put_together_otherwise_are_vetoed_by_the_reading(yes,
     assert grade.verdict == verdict and grade.coverage == 1.0
 
 
+def test_an_answer_that_gives_some_of_the_listed_parts_is_partly_correct_whatever_the_reading():
+    expected = "Les instructions, le contexte, les données d'entrée et la sortie (format attendu de la réponse)."
+    question = "Quelles sont les parties d'un prompt ?"
+    assert calibrated(0.05, 0.8).grade(question, expected, "instructions et contexte").verdict == "partial"
+    assert calibrated(0.05, 0.8).grade(question, expected, "instructions et modèle").verdict == "incorrect"  # one is not
+
+
 @pytest.mark.parametrize("answer", ["Les modèles de base sont un sous-ensemble des LLM.",
                                     "Foundation models are a subset of LLMs."])
 def test_two_terms_exchanged_around_the_lessons_words_are_wrong_whatever_the_reading(answer):

@@ -162,6 +162,13 @@ def part_share(part: list[set[str]], answer: set[str]) -> float:
     return min(1.0, 2 * max((sum(found(w, answer) for w in words) / len(words) for words in part if words), default=0.0))
 
 
+def some_items(expected: str, answer: str) -> bool:
+    """The answer lists two items or more, each one a distinct part of the expected list ("instructions et
+    contexte" for the four parts of a prompt): partly correct at least, whatever any model reads."""
+    parts, items = parts_of(expected), items_in(answer)
+    hits = [next((k for k, p in enumerate(parts) if part_share(p, set(analyze(i))) == 1.0), None) for i in items]
+    return len(parts) > 2 and len(items) >= 2 and None not in hits and len(set(hits)) == len(hits)
+
 
 class Grader:
     """`llm` (a ChatProvider, optional) reads answers the rules cannot place; with `embeddings` and their
@@ -181,6 +188,8 @@ class Grader:
             return self._justified(question, expected, answer, source, whole)  # right one, by its reason
         if whole.verdict == CORRECT and whole.coverage < 1 and len(items_in(answer)) < (asked_count(question) or 0):
             return Grade(PARTIAL, "coverage", whole.coverage)  # "les quatre parties" asked, three given
+        if whole.verdict == INCORRECT and whole.reason == "model" and some_items(expected, answer):
+            return Grade(PARTIAL, "coverage", whole.coverage)
         claims = claims_in(answer)
         if len(claims) < 2 and whole.verdict == INCORRECT and whole.reason == "model" and len(parts_of(expected)) > 1:
             claims = [i for i in items_in(answer) if len(analyze(i)) > 1][:4]  # "le langage et les images"
@@ -267,17 +276,6 @@ class Grader:
         messages = [SystemMessage(JUDGE_SYSTEM),
                     HumanMessage(JUDGE_QUESTION.format(question=question or "-", expected=expected, answer=answer))]
         return self.llm.choose(messages, {"yes": ("oui", "Oui"), "no": ("non", "Non")})["yes"]
-
-
-def chosen_option(answer: str, options: list[str]) -> int | None:
-    """The option a learner picked by letter ("B", "b)"), number ("2") or by writing it; None if unclear."""
-    text = fold(answer).strip(" .!)").strip()
-    if len(text) == 1 and "a" <= text <= chr(ord("a") + len(options) - 1):
-        return ord(text) - ord("a")
-    if text.isdigit() and 1 <= int(text) <= len(options):
-        return int(text) - 1
-    matches = [i for i, option in enumerate(options) if fold(option) in fold(answer)]
-    return matches[0] if len(matches) == 1 else None
 
 
 def soft_verdict(probabilities: dict[str, float], signals: Signals, share: float | None = None) -> str:

@@ -183,3 +183,14 @@ def is_duplicate(item: Item, seen: list[Item], recent_ids: set[str]) -> bool:
         if words and len(words & theirs) / len(words | theirs) >= 0.8:
             return True
     return False
+
+
+def chosen_option(answer: str, options: list[str]) -> int | None:
+    """The option a learner picked by letter ("B", "b)"), number ("2") or by writing it; None if unclear."""
+    text = fold(answer).strip(" .!)").strip()
+    if len(text) == 1 and "a" <= text <= chr(ord("a") + len(options) - 1):
+        return ord(text) - ord("a")
+    if text.isdigit() and 1 <= int(text) <= len(options):
+        return int(text) - 1
+    matches = [i for i, option in enumerate(options) if fold(option) in fold(answer)]
+    return matches[0] if len(matches) == 1 else None

@@ -21,9 +21,9 @@ from tutor.engine.support import SupportJudge
 from tutor.i18n import SUPPORTED, conversation_language, detect_language
 from tutor.teaching import feedback, replies
 from tutor.teaching.acts import classifier, settle
-from tutor.teaching.grading import Grade, Grader, chosen_option, make_grader
+from tutor.teaching.grading import Grade, Grader, make_grader
 from tutor.teaching.guide import Guide
-from tutor.teaching.items import Item
+from tutor.teaching.items import Item, chosen_option
 from tutor.teaching.progress import Progress
 from tutor.teaching.quiz import QuizMaker
 from tutor.teaching.session import Session
