@@ -163,11 +163,11 @@ def part_share(part: list[set[str]], answer: set[str]) -> float:
 
 
 def some_items(expected: str, answer: str) -> bool:
-    """The answer lists two items or more, each one a distinct part of the expected list ("instructions et
-    contexte" for the four parts of a prompt): partly correct at least, whatever any model reads."""
+    """The answer lists two items or more, but fewer than the expected list, each one a distinct part of it
+    ("instructions et contexte" for the four parts of a prompt): partly correct, whatever any model reads."""
     parts, items = parts_of(expected), items_in(answer)
     hits = [next((k for k, p in enumerate(parts) if part_share(p, set(analyze(i))) == 1.0), None) for i in items]
-    return len(parts) > 2 and len(items) >= 2 and None not in hits and len(set(hits)) == len(hits)
+    return len(parts) > len(items) >= 2 and None not in hits and len(set(hits)) == len(hits)
 
 
 class Grader:
