@@ -168,3 +168,36 @@ def test_a_statement_is_checked_against_the_lesson_that_names_its_subject(semant
     assert wrong.grade["verdict"] == "incorrect" and "Amazon Titan : conçu pour traiter le langage naturel" in wrong.answer
     # ...and where the claim belongs: the sentence that says it, of another model, quoted too.
     assert "\n> Stable Diffusion : utilisé pour la génération d'images" in wrong.answer
+
+
+def test_a_yes_no_question_gets_its_yes_or_no_from_the_lesson_by_code(semantic):
+    # The claim the question puts ("Un modèle de base a besoin de données étiquetées") is contradicted by a
+    # rule (the lesson says "non étiquetées"): "Non", with the course's words and source, whatever the model
+    # would have written ("Oui…") and however it reads the claim.
+    t = teacher(semantic, replies=["Oui, il en a besoin [1]."], verdicts=[1.0])
+    no = t.ask("Un modèle de base a-t-il besoin de données étiquetées ?", Session())
+    assert no.act == "question" and no.answer.startswith("**Non.**") and "non étiquetées" in no.answer, no.answer
+    assert no.citations and no.grade is None and t.tutor.llm.model.calls == []  # a question, not a graded answer
+    yes = t.ask("Les modèles traditionnels ont-ils besoin de données bien étiquetées ?", Session())
+    assert yes.answer.startswith("**Oui.**") and "données bien étiquetées" in yes.answer, yes.answer
+    # The model reading "no" is no rule: the engine answers, as for any question.
+    doubt = teacher(semantic, replies=["Un modèle de base peut générer du texte [1]."], verdicts=[0.0])
+    answered = doubt.ask("Un modèle de base peut-il générer du texte ?", Session())
+    assert not answered.answer.startswith("**Non.**") and len(doubt.tutor.llm.model.calls) >= 1
+    # A pronoun for a subject ("Peut-il… ?" after another turn), or a technique the learner chose: the engine.
+    follow = teacher(semantic, replies=["Oui [1]."], verdicts=[1.0])
+    assert not follow.ask("Peut-il générer du texte ?", Session()).answer.startswith("**")
+
+
+def test_the_claim_a_closed_question_puts():
+    from tutor.teaching.verdicts import yes_no_claim
+    assert yes_no_claim("Un modèle de base peut-il générer du code ?") == "Un modèle de base peut générer du code"
+    assert yes_no_claim("Un modèle de base a-t-il besoin d'un entraînement spécifique ?") == \
+        "Un modèle de base a besoin d'un entraînement spécifique"
+    assert yes_no_claim("Faut-il un nouveau modèle pour chaque tâche ?") == "il faut un nouveau modèle pour chaque tâche"
+    assert yes_no_claim("Est-ce que les LLM sont des modèles de base ?") == "les LLM sont des modèles de base"
+    assert yes_no_claim("Can a foundation model generate code?") == "a foundation model generate code"
+    for open_question in ("Quel modèle génère des images ?", "Peux-tu m'expliquer les prompts ?", "Can you explain prompts?",
+                          "Est-ce un modèle de base ou un LLM ?", "Peut-il générer du code ?", "Is it free?",
+                          "Qu'est-ce qu'un prompt ?", "Un modèle de base génère du code."):
+        assert yes_no_claim(open_question) is None, open_question

@@ -58,6 +58,10 @@ STATEMENT = {
     "unknown": Text("🤔 **Le cours ne dit pas cela**, je ne peux donc pas le confirmer. Voici ce qu'il dit de plus proche :",
                     "🤔 **The course doesn't say that**, so I can't confirm it. Here is the closest it says:"),
 }
+YES_NO = {  # a yes/no question whose claim the lesson settles (tutor.teaching.verdicts)
+    "correct": Text("**Oui.** Le cours le dit :", "**Yes.** The course says so:"),
+    "incorrect": Text("**Non.** Le cours dit :", "**No.** The course says:"),
+}
 GUIDE_OPEN = Text("Cherchons ensemble avant que je réponde. {question}\n\nQu'en pensez-vous ? Répondez avec vos mots, "
                   "ou demandez un indice.", "Let's work it out together before I answer. {question}\n\nWhat do you "
                   "think? Answer in your own words, or ask for a hint.")

@@ -12,11 +12,9 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 
-from tutor.engine.citations import course_words
-from tutor.engine.claims import aligned, names, swapped_with
 from tutor.engine.events import Done, Event, Found
 from tutor.engine.input import clean_question
-from tutor.engine.result import AskOptions, Citation, RetrievedChunk, TutorResult
+from tutor.engine.result import AskOptions, Citation, TutorResult
 from tutor.engine.support import SupportJudge
 from tutor.i18n import SUPPORTED, conversation_language, detect_language
 from tutor.teaching import feedback, replies
@@ -27,7 +25,8 @@ from tutor.teaching.items import Item, chosen_option
 from tutor.teaching.progress import Progress
 from tutor.teaching.quiz import QuizMaker
 from tutor.teaching.session import Session
-from tutor.teaching.statements import chosen, claim_of
+from tutor.teaching.statements import claim_of
+from tutor.teaching.verdicts import checked, yes_no_claim
 from tutor.text import fold
 
 REPHRASE = {"fr": "Réexplique cela plus simplement, pour un débutant, avec un exemple concret tiré des extraits.",
@@ -122,6 +121,12 @@ class Teacher:
         session.quiz = None
         if session.guided or options.guided:
             return (yield from self.guide.open(text, session, options, language))
+        if options.technique == "zero-shot" and not options.instruction and (claim := yes_no_claim(text)):  # by code
+            retrieval, result = checked(self, text, claim, language, feedback.YES_NO, graded=False, ruled_no=True)
+            if result is not None:
+                yield Found(retrieval)
+                session.last_question = text
+                return result
         return (yield from self.answer(text, session, options, language))
 
     def _injection(self, text, session, options, language):
@@ -263,32 +268,9 @@ class Teacher:
     def _statement(self, text, session, options, language):
         """Check a learner's claim against the lesson: confirmed only when the course supports it."""
         session.clear_pending()
-        claim = claim_of(text)
-        retrieval = self.tutor.retriever.retrieve(claim)  # the claim, without "si j'ai bien compris"
+        retrieval, result = checked(self, text, claim_of(text), language, feedback.STATEMENT)
         yield Found(retrieval)
-        said = names(claim)  # the lesson that names what the claim names says the most about it: checked too
-        hits = [h for n, h in enumerate(retrieval.hits) if n < 2 or said & names(h.chunk.embed_text)] \
-            if self.tutor.policy.is_relevant(retrieval, language) else []
-        verdicts = [(self.judge.check(claim, h.chunk.embed_text), h.chunk) for h in hits]
-        if not verdicts:
-            return self.tutor.decline(text, language, "not_in_course", retrieval)
-        verdict, chunk = chosen(claim, verdicts, said)
-        label = {"supported": "correct", "contradicted": "incorrect"}.get(verdict.label, "unknown")
-        quote = course_words(verdict.evidence, chunk.embed_text) if verdict.evidence else None
-        quote = quote or course_words(aligned(claim, chunk.text, 1)[0], chunk.text) or chunk.text
-        if verdict.reason == "name" and (other := swapped_with(claim, chunk.embed_text)):  # where the claim belongs
-            quote += "\n" + (course_words(other, chunk.embed_text) or other)
-        if language != retrieval.snapshot.language:  # the course's words, in the learner's language if it holds
-            quote = self.tutor.translate(quote, language) or quote
-        body = f"{feedback.STATEMENT[label].get(language)}\n\n> {quote.replace(chr(10), chr(10) + '> ')}\n\n_" \
-               f"{feedback.SOURCE.get(language, lesson=chunk.lesson_title, section=chunk.section)}_"
-        record = None
-        if label in ("correct", "incorrect"):
-            record = {"verdict": label, "reason": verdict.reason, "expected": quote, "item_id": "",
-                      "lesson_id": chunk.lesson_id, "kind": "statement", "question": text}
-        n = next(n for n, h in enumerate(hits, 1) if h.chunk is chunk)
-        return self.reply(body, text, language, grade=record, citations=[Citation.of(chunk, n)],
-                          retrieved=[RetrievedChunk.of(h, n) for n, h in enumerate(hits, 1)])
+        return result or self.tutor.decline(text, language, "not_in_course", retrieval)
 
     def _rephrase(self, text, session, options, language):
         if not session.last_question:
