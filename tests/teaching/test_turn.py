@@ -178,9 +178,16 @@ def test_a_yes_no_question_gets_its_yes_or_no_from_the_lesson_by_code(semantic):
     no = t.ask("Un modèle de base a-t-il besoin de données étiquetées ?", Session())
     assert no.act == "question" and no.answer.startswith("**Non.**") and "non étiquetées" in no.answer, no.answer
     assert no.citations and no.grade is None and t.tutor.llm.model.calls == []  # a question, not a graded answer
-    yes = t.ask("Les modèles traditionnels ont-ils besoin de données bien étiquetées ?", Session())
-    assert yes.answer.startswith("**Oui.**") and "données bien étiquetées" in yes.answer, yes.answer
-    # The model reading "no" is no rule: the engine answers, as for any question.
+    yes = t.ask("Un seul modèle de base peut-il accomplir plusieurs tâches ?", Session())  # the course's own words
+    assert yes.answer.startswith("**Oui.**") and "Polyvalence" in yes.answer, yes.answer
+    # Said of another name: "Non", the sentence that says it of Amazon Titan once, and what the course says of
+    # Stable Diffusion.
+    swapped = t.ask("Stable Diffusion sert-il à traiter le langage naturel ?", Session()).answer
+    assert swapped.startswith("**Non.**") and swapped.count("conçu pour traiter le langage naturel") == 1, swapped
+    assert "génération d'images" in swapped
+    # The model reading "yes" to a paraphrase, or "no", is no verdict of code: the engine answers, as for any
+    # question (the model once read a lesson's introduction as confirming a claim it does not make).
+    assert not t.ask("Les modèles traditionnels ont-ils besoin de données bien étiquetées ?", Session()).answer.startswith("**")
     doubt = teacher(semantic, replies=["Un modèle de base peut générer du texte [1]."], verdicts=[0.0])
     answered = doubt.ask("Un modèle de base peut-il générer du texte ?", Session())
     assert not answered.answer.startswith("**Non.**") and len(doubt.tutor.llm.model.calls) >= 1

@@ -122,7 +122,7 @@ class Teacher:
         if session.guided or options.guided:
             return (yield from self.guide.open(text, session, options, language))
         if options.technique == "zero-shot" and not options.instruction and (claim := yes_no_claim(text)):  # by code
-            retrieval, result = checked(self, text, claim, language, feedback.YES_NO, graded=False, ruled_no=True)
+            retrieval, result = checked(self, text, claim, language, feedback.YES_NO, graded=False, by_code=True)
             if result is not None:
                 yield Found(retrieval)
                 session.last_question = text

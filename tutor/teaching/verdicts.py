@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from tutor.engine.citations import course_words
-from tutor.engine.claims import aligned, names, swapped_with
+from tutor.engine.claims import aligned, names, swapped_with, units
 from tutor.engine.result import Citation, RetrievedChunk
 from tutor.teaching import feedback
 from tutor.teaching.statements import chosen
@@ -50,13 +50,15 @@ def yes_no_claim(question: str) -> str | None:
     return claim if claim and not _PRONOUN.match(claim) else None
 
 
-def checked(teacher, text: str, claim: str, language: str, openings: dict, graded: bool = True, ruled_no: bool = False):
+def checked(teacher, text: str, claim: str, language: str, openings: dict, graded: bool = True, by_code: bool = False):
     """(retrieval, reply): the reply that gives the lesson's verdict on `claim`, opened by `openings[label]`
     (label: correct, incorrect, unknown), with the grade to record when `graded`; the reply is None when no
-    section is about the claim, or when the verdict is one `openings` has no words for. With `ruled_no`, a
-    "no" must come from a rule (a negation, an amount, a name, roles): the small model's low reading of a
-    paraphrase ("il faut entraîner un nouveau modèle" for "chaque nouvelle tâche nécessite un nouveau
-    modèle") is no "no", and the reply is None."""
+    section is about the claim, or when the verdict is one `openings` has no words for. With `by_code`, the
+    verdict must be code's, else the reply is None: a "yes" when a sentence states the claim in its own words
+    and order, a "no" when a rule contradicts it (a negation, an amount, a name, roles). The small model's
+    reading is no verdict there: it read "il faut entraîner un nouveau modèle" as contradicting "chaque
+    nouvelle tâche nécessite un nouveau modèle", and a lesson's introduction as confirming a claim it does
+    not make."""
     tutor = teacher.tutor
     retrieval = tutor.retriever.retrieve(claim)  # the claim, without "si j'ai bien compris"
     said = names(claim)  # the lesson that names what the claim names says the most about it: checked too
@@ -67,12 +69,16 @@ def checked(teacher, text: str, claim: str, language: str, openings: dict, grade
         return retrieval, None
     verdict, chunk = chosen(claim, verdicts, said)
     label = {"supported": "correct", "contradicted": "incorrect"}.get(verdict.label, "unknown")
-    if label not in openings or (ruled_no and label == "incorrect" and verdict.reason == "model"):
+    if label not in openings or (by_code and verdict.reason == "model"):
         return retrieval, None
     quote = course_words(verdict.evidence, chunk.embed_text) if verdict.evidence else None
     quote = quote or course_words(aligned(claim, chunk.text, 1)[0], chunk.text) or chunk.text
     if verdict.reason == "name" and (other := swapped_with(claim, chunk.embed_text)):  # where the claim belongs
-        quote += "\n" + (course_words(other, chunk.embed_text) or other)
+        other = course_words(other, chunk.embed_text) or other
+        if other in quote:  # the sentence said of another name is the evidence: show what the course says of this one
+            own = [unit for unit in units(chunk.embed_text) if said & names(unit)]
+            other = course_words(own[0], chunk.embed_text) or own[0] if own else ""
+        quote += f"\n{other}" if other and other not in quote else ""
     if language != retrieval.snapshot.language:  # the course's words, in the learner's language if it holds
         quote = tutor.translate(quote, language) or quote
     body = f"{openings[label].get(language)}\n\n> {quote.replace(chr(10), chr(10) + '> ')}\n\n_" \
