@@ -129,3 +129,34 @@ def test_the_question_that_ends_a_check_question_answer_stays_last():
                             before_last_line=True)
     assert completed.startswith("Un modèle de base peut réaliser diverses tâches en aval [1].\n\nLe cours en cite cinq")
     assert completed.endswith("du code » [1]\n\nPeux-tu en citer une ?")
+
+
+CAPABILITIES = """Exemples de modèles de base et grands modèles de langage (LLM) — Les capacités des LLM
+Les LLM savent :
+
+- **comprendre des prompts complexes** : traiter des instructions formulées en langage naturel ;
+- **synthétiser du texte** : résumer des documents volumineux en quelques phrases."""
+
+
+def test_a_yes_no_answer_that_only_restates_the_question_gets_the_sentence_of_the_course_that_says_it():
+    # dev d014: "Oui" and the question's words, without the course's detail ("en quelques phrases")
+    question, answer = "les llm peuve resumer des gros documents ?", "Oui, les LLM peuvent resumer des gros documents [1]."
+    completed, used = complete(question, answer, [CAPABILITIES, TRADITIONAL], [1], "fr")
+    assert completed == answer + "\n\nLe cours dit : « synthétiser du texte : résumer des documents volumineux en " \
+                                 "quelques phrases » [1]." and used == [1]
+    # English: the course's sentence goes through translate, and is left out when no translation holds
+    english = complete("Can LLMs résumer des documents?", "Yes, LLMs can résumer des documents [1].", [CAPABILITIES], [1],
+                       "en", lambda text: "summarise large documents in a few sentences")[0]
+    assert english.endswith("The course says: “summarise large documents in a few sentences” [1].")
+    assert complete("Can LLMs résumer des documents?", "Yes [1].", [CAPABILITIES], [1], "en", lambda text: None)[0] == "Yes [1]."
+
+
+def test_an_answer_that_says_more_than_the_question_or_no_verdict_or_cites_nothing_is_left_as_it_is():
+    question = "les llm peuvent-ils resumer des documents ?"
+    for answer, cited in (("Oui, ils résument des documents volumineux en quelques phrases [1].", [1]),
+                          ("Les LLM peuvent résumer des documents [1].", [1]),  # no verdict
+                          ("Oui, les LLM peuvent résumer des documents.", [])):
+        assert complete(question, answer, [CAPABILITIES], cited, "fr")[0] == answer
+    # the extract's closest sentence shares fewer than two words with the question: no quote
+    assert complete("Un modèle traditionnel est-il rapide ?", "Non, un modèle traditionnel n'est pas rapide [1].",
+                    [CAPABILITIES], [1], "fr")[0] == "Non, un modèle traditionnel n'est pas rapide [1]."

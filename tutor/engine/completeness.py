@@ -14,6 +14,10 @@ the list's heading and lead than with any single item, and:
   heading without giving it ("diverses tâches en aval"). A question typed without its apostrophes
   ("lextraction dinformations") is read as the course writes it.
 A question that names one of the items (its term) is about that item.
+
+A yes/no answer that only restates the question ("Oui, les LLM peuvent résumer des gros documents [1].") gets
+the sentence of its cited extract that says it, in the course's words: the learner sees what the verdict
+rests on, and the detail the question did not name ("… en quelques phrases").
 """
 
 from __future__ import annotations
@@ -21,7 +25,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from tutor.engine.draft import SOURCE_WORDS
+from tutor.engine.citations import course_words
+from tutor.engine.claims import aligned
+from tutor.engine.draft import SOURCE_WORDS, restates
 from tutor.i18n import Text
 from tutor.text import analyze, fold, unglue
 
@@ -29,6 +35,7 @@ _ENTRY = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s*\*\*(?P<term>[^*]{2,80})\*\*[^:\
 _BOLD = re.compile(r"\*\*([^*]{2,80})\*\*")
 ALSO = Text("Le cours en cite aussi :", "The course also lists:")
 ALL = Text("Le cours en cite {count} :", "The course lists {count}:")
+SAYS = Text("Le cours dit :", "The course says:")
 COUNTS = {"fr": "deux trois quatre cinq six sept huit neuf dix".split(),
           "en": "two three four five six seven eight nine ten".split()}
 OWN_WORDS = 0.8  # the share of the question's words a list's heading and lead must hold, uncited or unnamed
@@ -98,7 +105,7 @@ def complete(question: str, answer: str, extracts: list[str], cited: list[int], 
     question = unglue(question, vocabulary)  # "lextraction dinformations" names the item as the course does
     question_words = set(analyze(question)) - SOURCE_WORDS - KIND_WORDS
     if not question_words:
-        return answer, cited
+        return evidenced(question, answer, extracts, cited, language, translate), cited
     answer_words, answer_folded = set(analyze(answer)), fold(answer)
     order = list(cited) + [n for n in range(1, len(extracts) + 1) if n not in cited]
     for n in order:
@@ -128,4 +135,22 @@ def complete(question: str, answer: str, extracts: list[str], cited: list[int], 
         completed = f"{body.rstrip()}\n\n{added}\n\n{last}" if before_last_line and body.strip() else \
             f"{answer.rstrip()}\n\n{added}"
         return completed, cited if n in cited else [*cited, n]
-    return answer, cited
+    return evidenced(question, answer, extracts, cited, language, translate), cited
+
+
+def evidenced(question: str, answer: str, extracts: list[str], cited: list[int], language: str,
+              translate: Callable[[str], str | None] | None = None) -> str:
+    """`answer`, when it only restates the yes/no `question`, with the sentence of its first cited extract that
+    shares the most words with the question (two at least), quoted and cited; as it was when that sentence
+    adds nothing to it, or has no translation that holds."""
+    if not cited or not restates(question, answer):
+        return answer
+    n, asked = cited[0], set(analyze(question)) - SOURCE_WORDS
+    text = extracts[n - 1]
+    best = next((u for u in aligned(question, text, 3) if course_words(u, text)), "")
+    sentence = course_words(best, text) if len(asked & set(analyze(best))) >= 2 else None
+    if not sentence or not set(analyze(sentence)) - set(analyze(answer)) - asked:
+        return answer
+    sentence = translate(sentence) if translate else sentence
+    quote = "« {} »" if language != "en" else "“{}”"
+    return f"{answer.rstrip()}\n\n{SAYS.get(language)} {quote.format(sentence.rstrip(' .'))} [{n}]." if sentence else answer

@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 
 from tutor.engine.context import CLOSE, OPEN
+from tutor.engine.relevance import found
 from tutor.text import analyze, strip_citations
 
 MARKER = "HORS_COURS"  # what the answer prompts tell the model to write when the extracts do not answer
@@ -83,3 +84,13 @@ def says_nothing(question: str, answer: str) -> bool:
     complémentarité.") or says oui/non says something."""
     said, asked = set(analyze(strip_citations(answer))), set(analyze(question))
     return not said & _VERDICT and not said - asked - SOURCE_WORDS and not _CHOICE.search(question)
+
+
+def restates(question: str, answer: str) -> bool:
+    """A yes/no answer that says nothing but its verdict and the question's own words ("Oui, les LLM peuvent
+    résumer des gros documents [1].")."""
+    said, asked = set(analyze(strip_citations(answer))), set(analyze(question))
+    own = [w for w in said - _VERDICT - asked - SOURCE_WORDS  # "peuvent" for the question's "peuve" is asked
+           if not found(w, asked) and not any(found(a, {w}) for a in asked)]
+    return bool(said & _VERDICT) and not own
+
