@@ -162,17 +162,6 @@ def test_a_follow_up_is_searched_with_the_previous_question_and_the_last_exchang
     assert not result.refused and result.citations[0].lesson == "exemples-et-llm"
 
 
-def test_a_follow_up_whose_referent_only_the_last_answer_names_finds_its_extract(semantic):
-    # "which one" points at "Amazon Titan and Stable Diffusion": searched with the learner's previous question
-    # alone, the examples' section was not among the extracts and the model picked the wrong one (dev fu04).
-    history = [{"role": "user", "content": "Give me examples of foundation models."},
-               {"role": "assistant", "content": "The course gives two examples: Amazon Titan and Stable Diffusion [1]."}]
-    tutor = make_tutor(semantic, "Stable Diffusion generates images.")
-    result = tutor.ask("And which one generates images?", history)
-    assert "Exemples de modèles de base" in {c.section for c in result.retrieved}
-    assert result.standalone_question == "And which one generates images? Give me examples of foundation models."
-
-
 def test_an_ordinal_follow_up_reaches_retrieval_and_the_model_with_the_item_it_points_to(semantic):
     history = [{"role": "user", "content": "Quelles sont les parties d'un prompt ?"},
                {"role": "assistant", "content": "Il y en a quatre : les instructions, le contexte, les données "

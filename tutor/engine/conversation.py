@@ -1,11 +1,7 @@
 """The conversation around a question: the turns kept for the prompt, and follow-ups made standalone.
 
 "Et sur combien de mots ?" means nothing to retrieval on its own: a follow-up is searched together with the
-learner's previous question, and the model sees the last exchange, so "il" stays what it was. What the
-follow-up points at is often named only in the tutor's last answer ("And which one generates images?" after
-"Amazon Titan and Stable Diffusion"): the extracts found beside that answer are ranked together with the
-question's own (reciprocal rank fusion); whether the follow-up is in the course is still decided on the
-question and the learner's previous one alone. No model
+learner's previous question, and the model sees the last exchange, so "il" stays what it was. No model
 call is spent on rewriting: on a CPU it cost more than the answer's own first word (2-4 s a turn).
 An ordinal that points into the tutor's last list ("Et la dernière, elle correspond à quoi ?" after "les
 instructions, le contexte, les données d'entrée et la sortie") is resolved by code: the item is written
@@ -15,10 +11,9 @@ beside it, for retrieval and for the model ("Et la dernière (la sortie), ...").
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from tutor.engine.citations import ITEM
-from tutor.engine.retrieval import Retrieval, fused
 from tutor.text import clean_text, strip_citations
 
 HISTORY_TURNS = 2  # the last exchange: what a follow-up leans on, and a short prompt
@@ -87,22 +82,3 @@ def standalone_question(question: str, turns: list[dict]) -> str:
     """What to search for a follow-up: the question and the learner's previous question together."""
     last_user = next((t["content"] for t in reversed(turns) if t["role"] == "user"), "")
     return f"{question} {last_user}".strip()
-
-
-def with_answer(question: str, turns: list[dict]) -> str:
-    """What to search for the referents of a follow-up: the question and the tutor's last answer."""
-    last = next((t["content"] for t in reversed(turns) if t["role"] == "assistant"), "")
-    return f"{question} {strip_citations(last)}".strip() if last else ""
-
-
-def follow_up_retrieval(retriever, relevant: Callable[[Retrieval], bool], question: str, turns: list[dict],
-                        top_k: int, rrf_k: int) -> Retrieval:
-    """A follow-up's extracts: searched with the learner's previous question, then ranked together with those
-    found beside the tutor's last answer, when both searches are about the course (`relevant`)."""
-    retrieval = retriever.retrieve(standalone_question(question, turns))
-    answer = with_answer(question, turns)
-    if not answer or not relevant(retrieval):
-        return retrieval
-    both = fused(retrieval, retriever.retrieve(answer), top_k, rrf_k)
-    return both if relevant(both) else retrieval
-

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from tutor.config import RetrievalSettings
 from tutor.course import keywords
@@ -140,18 +140,3 @@ class HybridRetriever:
             best_bm25=max((s for _, s in sparse), default=0.0),
             candidates=ranked,
         )
-
-
-def fused(first: Retrieval, second: Retrieval, k: int, rrf_k: int) -> Retrieval:
-    """`first` with its chunks ranked again together with `second`'s, by reciprocal rank over both candidate
-    lists (a follow-up searched as asked and with its referents). The query and the scores the decline
-    decision reads stay `first`'s."""
-    scores: dict[str, float] = {}
-    hits: dict[str, Hit] = {}
-    for retrieval in (first, second):
-        for rank, hit in enumerate(retrieval.candidates or retrieval.hits, 1):
-            scores[hit.chunk.id] = scores.get(hit.chunk.id, 0.0) + 1.0 / (rrf_k + rank)
-            hits.setdefault(hit.chunk.id, hit)
-    ranked = [replace(hits[i], score=scores[i]) for i in sorted(scores, key=lambda i: (-scores[i], hits[i].chunk.position))]
-    return replace(first, hits=ranked[:k], candidates=ranked)
-

@@ -25,7 +25,7 @@ from tutor.engine.citations import check_citations, course_sentences
 from tutor.engine.closeness import extract_similarity, related
 from tutor.engine.completeness import complete
 from tutor.engine.context import extracts_block
-from tutor.engine.conversation import follow_up_retrieval, is_follow_up, leans_on_context, trim_history, with_referent
+from tutor.engine.conversation import is_follow_up, leans_on_context, standalone_question, trim_history, with_referent
 from tutor.engine.draft import DECLINED, hold_marker, says_nothing, strip_echo, without_markup
 from tutor.engine.events import Done, Event, Found, Stage, Token, collect, drain
 from tutor.engine.formats import check_formatted
@@ -184,11 +184,13 @@ class Tutor:
         return Turn(with_referent(question, history), turns, language, prompt, result, started, clean_text(options.instruction))
 
     def _retrieve(self, turn: Turn) -> Retrieval:
-        """The extracts; a follow-up the course cannot place alone also by the last exchange (conversation.py)."""
-        relevant, knobs = (lambda r: self.policy.is_relevant(r, turn.language)), self.settings.retrieval
-        retrieval = None if turn.history and leans_on_context(turn.question) else self.retriever.retrieve(turn.question)
-        if retrieval is None or turn.history and is_follow_up(turn.question) and not relevant(retrieval):
-            retrieval = follow_up_retrieval(self.retriever, relevant, turn.question, turn.history, knobs.top_k, knobs.rrf_k)
+        """The extracts for the question; a follow-up the course cannot place on its own ("Et sur combien de
+        mots ?") is searched again together with the learner's previous question."""
+        if turn.history and leans_on_context(turn.question):
+            return self._retrieved(turn, self.retriever.retrieve(standalone_question(turn.question, turn.history)))
+        retrieval = self.retriever.retrieve(turn.question)
+        if turn.history and is_follow_up(turn.question) and not self.policy.is_relevant(retrieval, turn.language):
+            retrieval = self.retriever.retrieve(standalone_question(turn.question, turn.history))
         return self._retrieved(turn, retrieval)
 
     def _retrieved(self, turn: Turn, retrieval: Retrieval) -> Retrieval:
