@@ -148,3 +148,19 @@ def test_a_claim_about_the_other_side_of_a_lessons_comparison_contradicts_the_se
     assert verdict.label == label, verdict
     if label == "contradicted":
         assert verdict.reason == "name" and "un seul modèle de base peut accomplir" in verdict.evidence
+
+
+def test_a_comparison_put_the_other_way_round_says_the_same_thing():
+    from tutor.engine.claims import polarity_conflict
+    reference = ("Efficacité : il faut moins de ressources informatiques pour ajuster un modèle existant que pour "
+                 "en entraîner un nouveau.")
+    # the two things compared the other way round, and "plus" for "moins": the same fact
+    assert not polarity_conflict("Entraîner un nouveau modèle demande plus de ressources informatiques qu'en "
+                                 "ajuster un qui existe déjà.", reference)
+    # the same order with the other sign, or the other order with the same sign: the reverse of the fact
+    assert polarity_conflict("Il faut plus de ressources pour ajuster un modèle existant que pour en entraîner un "
+                             "nouveau.", reference)
+    assert polarity_conflict("Il faut moins de ressources informatiques pour entraîner un nouveau modèle que pour "
+                             "ajuster un modèle existant.", reference)
+    assert polarity_conflict("Ajuster un modèle existant demande plus de ressources.", reference)
+    assert not polarity_conflict("Ajuster un modèle existant demande moins de ressources.", reference)

@@ -60,7 +60,21 @@ def polarity_conflict(claim: str, evidence: str) -> bool:
     if shared & (negated_terms(claim) ^ negated_terms(evidence)):
         return True
     theirs = comparisons(evidence)
-    return any(theirs.get(term, sign) != sign for term, sign in comparisons(claim).items())
+    return any(theirs.get(term, sign) != sign for term, sign in comparisons(claim, theirs_sides(evidence)).items())
+
+
+_THAN = re.compile(r"\b(?:que\b|qu['’]|than\b)", re.I)
+
+
+def theirs_sides(text: str) -> tuple[set[str], set[str]]:
+    """The meaning words before and after a comparison's "que"/"than" ("moins de ressources pour ajuster un
+    modèle que pour en entraîner un nouveau" -> ({ressourc, ajust, model, ...}, {entrain, nouveau})), empty
+    without one. What follows "que" is the second thing compared, and only that."""
+    found = _COMPARE.search(text)
+    than = _THAN.search(text, found.end()) if found else None
+    if not than:
+        return set(), set()
+    return set(analyze(text[:than.start()])), set(analyze(text[than.end():]))
 
 
 _COMPARE = re.compile(r"\b(?P<how>plus|moins|davantage|more|less|fewer|greater|smaller)\s+(?:de\s+|d'|of\s+|the\s+)?"
@@ -68,9 +82,13 @@ _COMPARE = re.compile(r"\b(?P<how>plus|moins|davantage|more|less|fewer|greater|s
 _MORE = {"plus", "davantage", "more", "greater"}
 
 
-def comparisons(text: str) -> dict[str, str]:
+def comparisons(text: str, sides: tuple[set[str], set[str]] = (set(), set())) -> dict[str, str]:
     """What a text says there is more or less of: {"ressourc": "-"} for "moins de ressources" (not the "plus"
-    of a negation: "ne ... plus")."""
+    of a negation: "ne ... plus"). With another text's `sides` (`theirs_sides`), a comparison that puts them
+    the other way round ("entraîner demande plus de ressources qu'ajuster" against "moins de ressources pour
+    ajuster que pour entraîner") is read with its sign turned: it says the same thing."""
+    mine = theirs_sides(text)
+    turned = bool(sides[1] & mine[0]) and len(mine[1] & sides[0]) > len(mine[1] & sides[1])
     found = {}
     for match in _COMPARE.finditer(text):
         before = fold(text[max(0, match.start() - 25):match.start()])
@@ -78,7 +96,7 @@ def comparisons(text: str) -> dict[str, str]:
             continue
         stems = analyze(match.group("what"))
         if stems:
-            found[stems[0]] = "+" if match.group("how").lower() in _MORE else "-"
+            found[stems[0]] = "+" if (match.group("how").lower() in _MORE) != turned else "-"
     return found
 
 
@@ -180,7 +198,7 @@ def aligned(claim: str, extract: str, n: int = 2) -> list[str]:
     return scored[:n]
 
 
-_CLAUSE = re.compile(r"\s*([;,.!?]|\bet\b|\band\b|\bmais\b|\bbut\b|\balors que\b|\btandis que\b|\bwhereas\b|"
+_CLAUSE = re.compile(r"\s*([;,.!?]|\bet\b|\band\b|\bmais\b|\bbut\b|\balors qu(?:e\b|['’])|\btandis qu(?:e\b|['’])|\bwhereas\b|"
                      r"\bwhile\b|\bplut[ôo]t que\b|\bau lieu de\b|\brather than\b|\binstead of\b)\s*", re.I)
 _LISTING = {",", "et", "and"}
 
@@ -189,6 +207,11 @@ _LISTING = {",", "et", "and"}
 def _unbound() -> frozenset[str]:
     """Auxiliaries and adverbs that tie no role to a clause ("être clair", "and even code"), as stems."""
     return frozenset(analyze("être avoir have has had even aussi also peut peuvent pouvoir can could"))
+
+
+def clause_texts(text: str) -> list[str]:
+    """A text cut into its clauses, as written (at punctuation, "et", "mais", "alors que", "tandis que"...)."""
+    return [piece for piece in _CLAUSE.split(text)[::2] if piece.strip()]
 
 
 def clauses(text: str, lists: bool = False) -> list[set[str]]:

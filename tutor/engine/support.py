@@ -8,7 +8,8 @@ swapped subject or a changed number, so the verdict comes from checks that can:
 - polarity: a claim that denies what the reference affirms (or the reverse) contradicts it,
 - order: a claim that puts the reference's two steps the other way round contradicts it (tutor.engine.sequence),
 - roles: a claim that exchanges two terms around the reference's own words ("les modèles de base sont un
-  sous-ensemble des LLM") contradicts it,
+  sous-ensemble des LLM") contradicts it, and so does one that gives the definition of one term of the
+  reference to another ("un bon prompt est contextuel quand il dit précisément ce qui est demandé"),
 - names: a claim that says of one named thing what the reference says of another contradicts it (so does
   one that says of one side of a lesson's comparison what the section says of the other); one about a thing
   the reference never names is unsupported (the reference is silent about it),
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 from langchain_core.messages import HumanMessage, SystemMessage
 
 from tutor.engine.amounts import quantity_mismatch, unsized, vaguer
+from tutor.engine.attribution import attributed, misattributed
 from tutor.engine.claims import (
     aligned,
     named_in,
@@ -94,12 +96,16 @@ class SupportJudge:
             return Verdict("contradicted", "name", 0.0, evidence)
         if best and roles_swapped(claim, best[0]):  # "les modèles de base sont un sous-ensemble des LLM"
             return Verdict("contradicted", "role", 0.0, evidence)
+        if given := misattributed(claim, reference):  # one term's definition given to another of the extract
+            return Verdict("contradicted", "role", 0.0, given)
         if swapped := subject_swapped(claim, reference):  # said of the other side of the lesson's comparison
             return Verdict("contradicted", "name", 0.0, swapped)
         if not named_in(claim, reference):  # what the claim says of a thing the reference never names
             return Verdict("unsupported", "name", 0.0, evidence)
         if self.llm is None or (best and _in_order(analyze(claim), analyze(best[0]))):
             return Verdict("supported", "copy" if self.llm is not None else "ok", coverage, evidence)
+        if attributed(claim, reference):  # each term with what the extract says of it, in the extract's words
+            return Verdict("supported", "copy", coverage, evidence)
         p = self.model_reading(claim, reference)
         return Verdict("supported" if p >= self.threshold else "contradicted", "model", p, evidence)
 
