@@ -118,3 +118,24 @@ def test_two_claims_repaired_into_the_same_sentence_show_it_once():
                             judge=lambda sentence, n: contradicted if n == 1 else SUPPORTED)
     assert check.answer.count("milliers de milliards") == 1 and len(check.repaired) == 2
     assert check.answer.endswith("Un prompt est une demande textuelle donnée à un modèle de base [3].")
+
+
+def test_a_repair_that_quotes_what_the_answer_already_said_is_not_shown_again():
+    # The model said it in its words (kept), then got it wrong once more (contradicted, repaired into the course's
+    # sentence): the learner does not read the same fact twice.
+    extract = ("Les modèles de base ne remplacent pas les modèles traditionnels. Ils sont plus polyvalents, mais dans "
+               "certains cas, un modèle traditionnel spécifique peut être plus adapté à une tâche bien définie.")
+    contradicted = SimpleNamespace(label="contradicted", reason="polarity", evidence=(
+        "Ils sont plus polyvalents, mais dans certains cas, un modèle traditionnel spécifique peut être plus adapté à "
+        "une tâche bien définie."))
+    answer = ("Ils sont polyvalents, mais dans certains cas, un modèle traditionnel spécifique peut être plus adapté à une "
+              "tâche bien définie [1]. Un modèle traditionnel n'est jamais adapté à une tâche bien définie [1].")
+    check = check_citations(answer, [extract], judge=lambda s, n: contradicted if "jamais" in s else SUPPORTED)
+    assert check.answer.count("bien définie") == 1 and check.answer.startswith("Ils sont polyvalents")
+    assert [c.outcome for c in check.judged] == ["kept", "repaired"]
+    # a repair that says something the answer has not said yet is shown
+    other = SimpleNamespace(label="contradicted", reason="polarity",
+                            evidence="Les modèles de base ne remplacent pas les modèles traditionnels.")
+    check = check_citations("Les modèles de base remplacent les modèles traditionnels [1].", [extract],
+                            judge=lambda s, n: other)
+    assert check.answer == "« Les modèles de base ne remplacent pas les modèles traditionnels. » [1]"

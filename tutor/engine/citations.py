@@ -149,12 +149,19 @@ def check_citations(
                 used.append(n)
         checks.append(check)
         shown = with_markers(text, marks)
-        if check.outcome == "dropped" or (check.outcome == "repaired" and shown in out):  # a quote is given once
+        if check.outcome == "dropped" or (check.outcome == "repaired" and _said(text, out)):  # a quote is given once
             if out and i > 0 and out[-1].strip() == "":
                 out.pop()  # the separator before a dropped sentence goes with it
             continue
         out.append(marker + shown)
     return CitationCheck(renumbered("".join(out).strip()), used, dropped, checks)
+
+
+def _said(sentence: str, shown: list[str], share: float = 0.8) -> bool:
+    """The answer already says this sentence: one shown before has most of its meaning words (a repair that
+    quotes what a kept sentence said in other words: "« Ils sont plus polyvalents, mais… »")."""
+    words = set(analyze(_plain(sentence)))
+    return bool(words) and any(len(words & set(analyze(_plain(s)))) >= share * len(words) for s in shown)
 
 
 ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
