@@ -34,6 +34,7 @@ from tutor.engine.quoting import MIN_READING, answer_reading, quote_course, quot
 from tutor.engine.relevance import RelevancePolicy, closest_lessons, unknown_terms
 from tutor.engine.result import AskOptions, Citation, RetrievedChunk, TutorResult
 from tutor.engine.retrieval import HybridRetriever, Retrieval
+from tutor.engine.spelling import written_out
 from tutor.engine.starts import PromptStarts
 from tutor.engine.support import JUDGE_SYSTEM, SupportJudge
 from tutor.engine.translation import Translator, in_language, in_other_language, quoter, towards
@@ -85,8 +86,6 @@ class Tutor:
         learner; with `sections`, also each section's start as first extract (tutor.engine.starts)."""
         chunks = self.reader.snapshot().chunks if sections else ()
         self.starts.warm(self.prompts["answer"], JUDGE_SYSTEM, chunks)
-
-    # ------------------------------------------------------------------ entry points
 
     def ask(self, question: str, history: Sequence[dict] = (), options: AskOptions | None = None) -> TutorResult:
         """The whole answer at once (same pipeline as `stream`)."""
@@ -181,7 +180,8 @@ class Tutor:
         question = clean_question(question)
         result = TutorResult(question=question, answer="", refused=False, language=language,
                              technique=prompt.technique, provider=self.settings.llm.provider, model=self.llm.name)
-        return Turn(with_referent(question, history), turns, language, prompt, result, started, clean_text(options.instruction))
+        said = written_out(question) if language == "fr" else question  # "c koi", "pk", "sa veut dire" written out
+        return Turn(with_referent(said, history), turns, language, prompt, result, started, clean_text(options.instruction))
 
     def _retrieve(self, turn: Turn) -> Retrieval:
         """The extracts for the question; a follow-up the course cannot place on its own ("Et sur combien de
